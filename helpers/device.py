@@ -1,0 +1,53 @@
+"""Pick the device the lectures run on: CUDA, then Apple MPS, then CPU, unless COURSE_DEVICE says otherwise."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+ENV_VAR = "COURSE_DEVICE"
+CHOICES = ("cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
+    """Return the device to use and a one-line reason.
+
+    `requested` (or the COURSE_DEVICE environment variable) may be "cpu", "cuda", "cuda:N" or "mps";
+    left empty, the best available device is chosen.
+    """
+    source = "argument"
+    if requested is None:
+        requested = os.environ.get(ENV_VAR, "").strip() or None
+        source = f"{ENV_VAR}={requested}"
+    if requested is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda"), f"CUDA GPU found: {torch.cuda.get_device_name(0)}"
+        if _mps_available():
+            return torch.device("mps"), "Apple GPU found (MPS)"
+        return torch.device("cpu"), f"no CUDA or Apple MPS GPU found; set {ENV_VAR} to choose"
+    if not isinstance(requested, str):
+        raise TypeError(f"The device must be a string such as 'cpu' or 'cuda', not {type(requested).__name__}.")
+    name = requested.strip().lower()
+    kind = name.split(":", 1)[0]
+    if kind not in CHOICES or (kind != "cuda" and ":" in name):
+        raise ValueError(f"Unknown device {requested!r} (from {source}). Use one of: cpu, cuda, cuda:N, mps.")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError(f"{requested!r} was requested ({source}) but PyTorch sees no CUDA GPU. "
+                           f"Use 'cpu', or install a CUDA build of torch on a machine with a GPU.")
+    if kind == "mps" and not _mps_available():
+        raise RuntimeError(f"'mps' was requested ({source}) but this PyTorch has no Apple MPS support. "
+                           f"Use 'cpu', or run on a Mac with Apple silicon.")
+    device = torch.device(name)
+    if kind == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"{requested!r} does not exist: this machine has {torch.cuda.device_count()} CUDA GPU(s).")
+    return device, f"chosen by {source}"
+
+
+def device_report(device: torch.device, reason: str) -> str:
+    """One line that says which device the lecture uses and why."""
+    return f"Device: {device.type} ({reason})"

@@ -1,0 +1,1 @@
+"""Exercise checkers, one module per lecture (`lecture00.py`, ...); `helpers.checks` loads them all."""

@@ -1,0 +1,145 @@
+"""One look for every figure: a colour-blind-safe style, labelled heatmaps and line plots, the pipeline map.
+
+Figures have a white background, so they stay readable in JupyterLab's dark theme too.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+SEQUENTIAL_CMAP = "viridis"
+DIVERGING_CMAP = "RdBu_r"
+
+PIPELINE_STEPS = ("raw text", "tokens", "token ids", "token embeddings",
+                  "+ positions", "+ segments", "input embeddings")
+
+
+def use_course_style() -> None:
+    """Apply the course's matplotlib style (sizes, fonts, colours) to every later figure."""
+    mpl.rcParams.update({
+        "figure.figsize": (6.4, 3.6),
+        "figure.dpi": 90,
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+        "axes.prop_cycle": mpl.cycler(color=OKABE_ITO),
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.titlesize": 12,
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "font.family": "DejaVu Sans",
+        "image.cmap": SEQUENTIAL_CMAP,
+    })
+
+
+def _as_array(values: object) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().numpy()
+    return np.asarray(values)
+
+
+def _checked_labels(labels: Sequence[str], size: int) -> list[str]:
+    if len(labels) != size:
+        raise ValueError(f"{len(labels)} tick labels for an axis of length {size}: give one per row/column.")
+    return [str(label) for label in labels]
+
+
+def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_label: str = "value",
+            xticklabels: Sequence[str] | None = None, yticklabels: Sequence[str] | None = None,
+            diverging: bool = False, ax: Axes | None = None) -> Axes:
+    """Draw a 2-D array (tensor, array or nested list) as a heatmap with a title, axis labels and colour bar.
+
+    `diverging=True` centres the colours on zero (blue negative, red positive).
+    """
+    data = _as_array(matrix)
+    if data.ndim != 2:
+        raise ValueError(f"heatmap needs a 2-D matrix, got shape {data.shape}. Select one slice, e.g. x[0].")
+    ax = ax if ax is not None else plt.subplots()[1]
+    options: dict[str, object] = {"aspect": "auto", "interpolation": "nearest"}
+    if diverging:
+        limit = float(np.abs(data).max()) or 1.0
+        options.update(cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
+    image = ax.imshow(data, **options)
+    ax.figure.colorbar(image, ax=ax, label=colorbar_label)
+    if xticklabels is not None:
+        ax.set_xticks(range(data.shape[1]), _checked_labels(xticklabels, data.shape[1]), rotation=90)
+    if yticklabels is not None:
+        ax.set_yticks(range(data.shape[0]), _checked_labels(yticklabels, data.shape[0]))
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    ax.grid(False)
+    return ax
+
+
+def line_plot(x: object, ys: Mapping[str, object], *, title: str, xlabel: str, ylabel: str,
+              ax: Axes | None = None) -> Axes:
+    """Plot one line per entry of `ys` (label → values) against `x`, with a legend when there are several."""
+    ax = ax if ax is not None else plt.subplots()[1]
+    xs = _as_array(x)
+    for label, values in ys.items():
+        values = _as_array(values)
+        if values.shape != xs.shape:
+            raise ValueError(f"Line {label!r} has {values.shape} values but x has {xs.shape}: they must match.")
+        ax.plot(xs, values, label=label)
+    if len(ys) > 1:
+        ax.legend()
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    return ax
+
+
+def pipeline_map(highlight: str | None = None, *, ax: Axes | None = None) -> Figure:
+    """Draw the course's pipeline (raw text → … → input embeddings) with one step highlighted."""
+    if highlight is not None and highlight not in PIPELINE_STEPS:
+        raise ValueError(f"Unknown step {highlight!r}. Choose one of: {', '.join(PIPELINE_STEPS)}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 1.5))
+    ax.clear()
+    ax.set_xlim(0, len(PIPELINE_STEPS))
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    for i, step in enumerate(PIPELINE_STEPS):
+        active = step == highlight
+        ax.add_patch(FancyBboxPatch((i + 0.06, 0.25), 0.82, 0.5, boxstyle="round,pad=0.02",
+                                    facecolor=OKABE_ITO[1] if active else "#EEEEEE",
+                                    edgecolor="black", linewidth=2 if active else 0.8))
+        ax.text(i + 0.47, 0.5, step.replace(" ", "\n", 1), ha="center", va="center", fontsize=9,
+                fontweight="bold" if active else "normal", color="black")
+        if i < len(PIPELINE_STEPS) - 1:
+            ax.annotate("", xy=(i + 1.05, 0.5), xytext=(i + 0.9, 0.5),
+                        arrowprops={"arrowstyle": "->", "color": "black"})
+    title = "Where we are: " + highlight if highlight else "The pipeline: from text to the vectors a transformer reads"
+    ax.set_title(title, fontsize=11)
+    return ax.figure
+
+
+def token_strip(tokens: Sequence[str], ids: Sequence[int], *, title: str, ax: Axes | None = None) -> Axes:
+    """Draw tokens as coloured boxes with their ids underneath; a leading space shows as '␣'."""
+    if len(tokens) != len(ids):
+        raise ValueError(f"{len(tokens)} tokens but {len(ids)} ids: give one id per token.")
+    shown = [token.replace(" ", "␣").replace("\n", "↵") for token in tokens]
+    widths = [max(len(text), len(str(i)), 2) * 0.13 + 0.2 for text, i in zip(shown, ids)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(max(sum(widths) + 0.5, 3), 12), 1.4))
+    x = 0.0
+    for n, (text, token_id, width) in enumerate(zip(shown, ids, widths)):
+        ax.add_patch(FancyBboxPatch((x, 0.45), width - 0.08, 0.45, boxstyle="round,pad=0.02",
+                                    facecolor=OKABE_ITO[n % 7], alpha=0.35, edgecolor="black"))
+        ax.text(x + (width - 0.08) / 2, 0.675, text, ha="center", va="center", fontsize=10, family="monospace")
+        ax.text(x + (width - 0.08) / 2, 0.2, str(token_id), ha="center", va="center", fontsize=9, color="#333333")
+        x += width
+    ax.set_xlim(-0.05, max(x, 0.1))
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    ax.set_title(title, fontsize=11)
+    return ax

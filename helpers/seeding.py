@@ -1,0 +1,22 @@
+"""Seed every random number generator the course uses, so every run prints the same numbers."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import torch
+
+
+def seed_everything(seed: int = 0) -> None:
+    """Seed Python's `random`, NumPy and PyTorch (all devices) with one integer.
+
+    Create random tensors on the CPU and then move them (`torch.randn(3).to(device)`): the CPU
+    generator gives the same numbers everywhere, while CUDA and MPS generators differ from it.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"The seed must be an int, such as 0 or 42, not {type(seed).__name__}.")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"The seed must be between 0 and 2**32 - 1, not {seed}.")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
