@@ -13,8 +13,12 @@ from helpers.plotting import OKABE_ITO, token_strip
 CLS, SEP = "[CLS]", "[SEP]"
 
 
-def pair_with_segments(tokens_a: Sequence[str], tokens_b: Sequence[str]) -> tuple[list[str], list[int]]:
-    """`[CLS] A [SEP] B [SEP]` and its token_type_ids: 0 for [CLS], A and the first [SEP]; 1 for B and the last [SEP]."""
+def pair_with_segments(tokens_a: Sequence[str | int], tokens_b: Sequence[str | int]
+                       ) -> tuple[list[str | int], list[int]]:
+    """`[CLS] A [SEP] B [SEP]` and its token_type_ids: 0 for [CLS], A and the first [SEP]; 1 for B and the last [SEP].
+
+    A and B may be token strings or token ids; [CLS] and [SEP] are inserted as strings.
+    """
     for name, tokens in (("tokens_a", tokens_a), ("tokens_b", tokens_b)):
         if isinstance(tokens, str):
             raise TypeError(f"{name} should be a list of tokens, not one string: split it first, e.g. "

@@ -1,0 +1,132 @@
+"""A widget to explore the input embedding: type two texts, choose positions and segments, see each part's shape.
+
+The computation is Lecture 5's pair format (`helpers.segments`) and Lecture 6's `InputEmbedding`; the
+figure is redrawn in place through `LiveFigure` (ipywidgets 7 and 8).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from helpers.input_embedding import POSITION_KINDS, InputEmbedding
+from helpers.plotting import DIVERGING_CMAP
+from helpers.segments import CLS, SEP, pair_with_segments
+from helpers.seeding import seed_everything
+from helpers.tokenizer import gpt2
+from helpers.widgets import LiveFigure
+
+PANELS = ("token x", "position p", "segment s", "sum = input embedding")
+COLOUR_LIMIT = 4.0
+
+
+class InputEmbeddingExplorer:
+    """Texts A and B → GPT-2 tokens → `InputEmbedding` → heatmaps of the token, position, segment and summed parts.
+
+    With segments on, the input is `[CLS] A [SEP] B [SEP]` (two extra ids after GPT-2's 50,257);
+    with segments off, it is one GPT-2 stream, A then B, with no segment table, as in GPT-style models.
+    """
+
+    def __init__(self, text_a: str = "the cat sat on the mat.", text_b: str = "on the mat the cat sat.",
+                 positions: str = "learned", segments: bool = True, d_model: int = 16,
+                 context_length: int = 32, seed: int = 0) -> None:
+        self.encoding = gpt2()
+        self.special_ids = {CLS: self.encoding.n_vocab, SEP: self.encoding.n_vocab + 1}
+        self.context_length, self.seed = context_length, seed
+        self._modules: dict[tuple[str, bool, int], InputEmbedding] = {}
+        self.state: dict[str, Any] = {"text_a": text_a, "text_b": text_b, "positions": positions,
+                                      "segments": segments, "d_model": d_model}
+        self.controls: dict[str, widgets.Widget] = {
+            "text_a": widgets.Text(value=text_a, description="text A"),
+            "text_b": widgets.Text(value=text_b, description="text B"),
+            "positions": widgets.Dropdown(options=POSITION_KINDS, value=positions, description="positions"),
+            "segments": widgets.Checkbox(value=segments, description="segments (BERT pair)"),
+            "d_model": widgets.IntSlider(value=d_model, min=8, max=64, step=8, description="d_model"),
+        }
+        self.figure, self.axes = plt.subplots(1, len(PANELS), figsize=(12, 4.2), sharey=True)
+        self.images = [ax.imshow(np.zeros((1, 1)), cmap=DIVERGING_CMAP, vmin=-COLOUR_LIMIT, vmax=COLOUR_LIMIT,
+                                 aspect="auto", interpolation="nearest") for ax in self.axes]
+        self.figure.subplots_adjust(left=0.08, right=0.84, top=0.82, bottom=0.13, wspace=0.15)
+        self.figure.colorbar(self.images[-1], ax=list(self.axes), label="value", fraction=0.03, pad=0.02)
+        self.message = widgets.HTML()
+        self._syncing = False
+        self._draw()
+        self.live = LiveFigure(self.figure)
+        for name, control in self.controls.items():
+            control.observe(lambda change, name=name: self._on_control(name, change["new"]), names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.controls["text_a"], self.controls["text_b"]]),
+                                    widgets.HBox([self.controls[n] for n in ("positions", "segments", "d_model")]),
+                                    self.message, self.live.widget])
+
+    def module(self) -> InputEmbedding:
+        """The `InputEmbedding` for the current settings (seeded, so the same settings give the same tables)."""
+        key = (self.state["positions"], self.state["segments"], self.state["d_model"])
+        if key not in self._modules:
+            seed_everything(self.seed)
+            self._modules[key] = InputEmbedding(self.encoding.n_vocab + len(self.special_ids), key[2],
+                                                self.context_length, positions=key[0],
+                                                num_segments=2 if key[1] else 0).eval()
+        return self._modules[key]
+
+    def inputs(self) -> tuple[list[str], torch.Tensor, torch.Tensor | None]:
+        """Tokens, token ids (1, seq_len) and segment ids (1, seq_len) or None, for the current texts."""
+        ids_a, ids_b = (self.encoding.encode(self.state[name]) for name in ("text_a", "text_b"))
+        if not self.state["segments"]:
+            ids = ids_a + ids_b
+            return [self.encoding.decode([i]) for i in ids], torch.tensor([ids]), None
+        pair, types = pair_with_segments(ids_a, ids_b)
+        tokens = [t if isinstance(t, str) else self.encoding.decode([t]) for t in pair]
+        ids = [self.special_ids.get(t, t) for t in pair]
+        return tokens, torch.tensor([ids]), torch.tensor([types])
+
+    def parts(self) -> tuple[list[str], dict[str, torch.Tensor]]:
+        """The tokens and the four (seq_len, d_model) panels: token, position, segment and their sum."""
+        tokens, ids, segment_ids = self.inputs()
+        module = self.module()
+        with torch.no_grad():
+            token = module.token(ids)[0]
+            position = module.position_vectors(ids.shape[1])
+            segment = module.segment(segment_ids)[0] if module.segment is not None else torch.zeros_like(token)
+            total = module(ids, segment_ids)[0]
+        return tokens, dict(zip(PANELS, (token, position, segment, total)))
+
+    def update(self, **changes: Any) -> None:
+        """Apply control values (text_a, text_b, positions, segments, d_model) and redraw the figure in place."""
+        unknown = set(changes) - set(self.state)
+        if unknown:
+            raise ValueError(f"Unknown setting(s) {sorted(unknown)}; choose from {sorted(self.state)}.")
+        self.state.update(changes)
+        self._syncing = True  # show the new values on the controls without calling update() again
+        try:
+            for name, value in changes.items():
+                self.controls[name].value = value
+        finally:
+            self._syncing = False
+        self._draw()
+        self.live.refresh()
+
+    def _on_control(self, name: str, value: Any) -> None:
+        if not self._syncing:
+            self.update(**{name: value})
+
+    def _draw(self) -> None:
+        try:
+            tokens, panels = self.parts()
+        except ValueError as error:
+            self.message.value = f"<b>Cannot embed this input:</b> {error}"
+            return
+        seq_len, d_model = panels[PANELS[0]].shape
+        for ax, image, (name, values) in zip(self.axes, self.images, panels.items()):
+            image.set_data(values.detach().cpu().numpy())
+            image.set_extent((-0.5, d_model - 0.5, seq_len - 0.5, -0.5))
+            ax.set(title=name, xlabel="dimension (d_model)")
+            ax.grid(False)
+        self.axes[0].set_yticks(range(seq_len), [t.replace(" ", "␣") for t in tokens])
+        self.axes[0].set_ylabel("token")
+        segments = "segments: [CLS] A [SEP] B [SEP]" if self.state["segments"] else "no segments: one stream"
+        self.figure.suptitle(f"Input embedding (batch=1, seq_len={seq_len}, d_model={d_model}); "
+                             f"{self.state['positions']} positions; {segments}")
+        self.message.value = f"shape of every panel: (seq_len={seq_len}, d_model={d_model})"

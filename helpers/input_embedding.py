@@ -1,0 +1,112 @@
+"""The input embedding: token lookup + positions (+ segments), then optional LayerNorm and dropout.
+
+Lecture 6 writes this module in the notebook; this is the reusable version, which also checks its inputs
+and explains a learner's mistake (wrong dtype, shape, device, id range) instead of failing inside torch.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from helpers.positions import sinusoidal_table
+
+POSITION_KINDS = ("learned", "sinusoidal")
+
+
+def _positive_int(value: object, name: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
+
+
+class InputEmbedding(nn.Module):
+    """(batch, seq_len) token ids, and optional segment ids, → (batch, seq_len, d_model) input vectors.
+
+    positions="learned" is a trained table (GPT-2, BERT); "sinusoidal" is the fixed table of Vaswani et
+    al. (2017). num_segments=0 means no segment table (GPT-style); 2 is BERT's sentence A / B.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, context_length: int, positions: str = "learned",
+                 num_segments: int = 0, dropout: float = 0.0, layer_norm: bool = False) -> None:
+        super().__init__()
+        for value, name in ((vocab_size, "vocab_size"), (d_model, "d_model"), (context_length, "context_length")):
+            _positive_int(value, name)
+        if positions not in POSITION_KINDS:
+            raise ValueError(f"positions must be one of {POSITION_KINDS}, got {positions!r}. RoPE and ALiBi are "
+                             "not added to the input: they live inside attention (Lecture 4).")
+        if isinstance(num_segments, bool) or not isinstance(num_segments, int) or num_segments < 0:
+            raise ValueError(f"num_segments must be 0 (no segments) or a positive whole number, got {num_segments!r}.")
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f"dropout is the probability of zeroing a value: choose it in [0, 1), got {dropout!r}.")
+        self.vocab_size, self.context_length, self.num_segments = vocab_size, context_length, num_segments
+        self.token = nn.Embedding(vocab_size, d_model)
+        if positions == "learned":
+            self.position = nn.Embedding(context_length, d_model)
+        else:
+            self.register_buffer("position_table", sinusoidal_table(context_length, d_model), persistent=False)
+        self.segment = nn.Embedding(num_segments, d_model) if num_segments else None
+        self.norm = nn.LayerNorm(d_model) if layer_norm else nn.Identity()
+        self.dropout = nn.Dropout(dropout)
+
+    def position_vectors(self, seq_len: int) -> torch.Tensor:
+        """The (seq_len, d_model) vectors of positions 0..seq_len-1 (broadcast over the batch in forward)."""
+        if hasattr(self, "position"):
+            return self.position.weight[:seq_len]
+        return self.position_table[:seq_len]
+
+    def forward(self, token_ids: torch.Tensor, segment_ids: torch.Tensor | None = None) -> torch.Tensor:
+        """Look up, add and normalise: (batch, seq_len) ids → (batch, seq_len, d_model)."""
+        self._check_ids(token_ids, segment_ids)
+        x = self.token(token_ids) + self.position_vectors(token_ids.shape[1])
+        if self.segment is not None:
+            x = x + self.segment(segment_ids if segment_ids is not None else torch.zeros_like(token_ids))
+        return self.dropout(self.norm(x))
+
+    def _check_ids(self, token_ids: object, segment_ids: object) -> None:
+        _check_integer_tensor(token_ids, "token_ids")
+        if token_ids.dim() != 2:
+            raise ValueError(f"token_ids must have shape (batch, seq_len), got {tuple(token_ids.shape)}. "
+                             "For one sequence, add a batch dimension: token_ids.unsqueeze(0).")
+        table_device = self.token.weight.device
+        if token_ids.device != table_device:
+            raise ValueError(f"token_ids are on {token_ids.device} but this module's tables are on {table_device}. "
+                             "Move one of them: token_ids.to(device) or module.to(device).")
+        seq_len = token_ids.shape[1]
+        if seq_len > self.context_length:
+            raise ValueError(f"The sequence has {seq_len} tokens but the context holds {self.context_length} "
+                             "positions. Cut the text into windows of at most context_length tokens, or build "
+                             "the module with a larger context_length.")
+        _check_range(token_ids, self.vocab_size, "token id", "the vocabulary",
+                     "Encode the text with the same tokenizer as the table, or build the module with a larger vocab_size.")
+        if segment_ids is None:
+            return
+        if self.segment is None:
+            raise ValueError("segment_ids were given, but this module has no segment table (num_segments=0). "
+                             "Build it with num_segments=2 for BERT-style pairs, or leave segment_ids out.")
+        _check_integer_tensor(segment_ids, "segment_ids")
+        if segment_ids.shape != token_ids.shape:
+            raise ValueError(f"segment_ids have shape {tuple(segment_ids.shape)} but token_ids have "
+                             f"{tuple(token_ids.shape)}: give one segment id per token.")
+        if segment_ids.device != token_ids.device:
+            raise ValueError(f"segment_ids are on {segment_ids.device} but token_ids are on {token_ids.device}. "
+                             "Move both to the same device with .to(device).")
+        _check_range(segment_ids, self.num_segments, "segment id", "the segment table",
+                     "BERT-style pairs use 0 for sentence A and 1 for sentence B; for more segments, build the "
+                     "module with a larger num_segments.")
+
+
+def _check_integer_tensor(ids: object, name: str) -> None:
+    if not isinstance(ids, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, not {type(ids).__name__}. "
+                        f"Make one with torch.tensor({name}, dtype=torch.long).")
+    if ids.dtype.is_floating_point or ids.dtype.is_complex or ids.dtype == torch.bool:
+        raise TypeError(f"{name} must hold whole numbers (dtype torch.long), not {ids.dtype}: ids pick table "
+                        f"rows. Convert with {name}.long(), or check that you passed ids and not vectors.")
+
+
+def _check_range(ids: torch.Tensor, size: int, what: str, table: str, fix: str) -> None:
+    if ids.numel() == 0 or ids.is_meta:
+        return
+    low, high = int(ids.min()), int(ids.max())
+    if low < 0 or high >= size:
+        bad = low if low < 0 else high
+        raise ValueError(f"{what} {bad} is outside {table}, which has rows 0..{size - 1}. {fix}")
