@@ -18,7 +18,8 @@ class PipelineExplorer:
     def __init__(self, step: str = "raw text") -> None:
         self.controls = {"step": widgets.SelectionSlider(options=PIPELINE_STEPS, value="raw text",
                                                          description="step")}
-        _, self._ax = plt.subplots(figsize=(11, 1.5))
+        figure, self._ax = plt.subplots(figsize=(11, 1.5))
+        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.8)  # room for the title
         self.live = LiveFigure(pipeline_map("raw text", ax=self._ax))
         self.widget = widgets.VBox([self.controls["step"], self.live.widget])
         self.controls["step"].observe(lambda change: self.update(step=change["new"]), names="value")

@@ -80,13 +80,14 @@ def other_value(control: widgets.Widget) -> Any:
     raise TypeError(f"Cannot move a {type(control).__name__} control automatically; add it to other_value().")
 
 
-def _descendants(widget: widgets.Widget) -> list[widgets.Widget]:
+def descendants(widget: widgets.Widget) -> list[widgets.Widget]:
+    """The widget and everything inside it (children of boxes, recursively)."""
     children = getattr(widget, "children", ())
-    return [widget, *(leaf for child in children for leaf in _descendants(child))]
+    return [widget, *(leaf for child in children for leaf in descendants(child))]
 
 
 def shown(instance: Any) -> list[object]:
     """What the widget shows apart from its controls: every image's bytes and every text/HTML value."""
     controls = {id(control) for control in instance.controls.values()}
-    return [bytes(w.value) if isinstance(w, widgets.Image) else w.value for w in _descendants(instance.widget)
+    return [bytes(w.value) if isinstance(w, widgets.Image) else w.value for w in descendants(instance.widget)
             if id(w) not in controls and isinstance(w, (widgets.Image, widgets.HTML, widgets.Label))]

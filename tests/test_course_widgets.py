@@ -1,10 +1,12 @@
 """Every course widget in helpers/ is found, builds with its defaults, and redraws in place when a control moves."""
 import matplotlib.pyplot as plt
+import nbformat
 import pytest
 
 from helpers import plotting
+from helpers.course import NOTEBOOKS_DIR
 from helpers.pipeline_explorer import PipelineExplorer
-from helpers.widget_catalog import _descendants, build, other_value, shown, widget_classes
+from helpers.widget_catalog import descendants, build, other_value, shown, widget_classes
 
 CLASSES = widget_classes()
 
@@ -18,14 +20,14 @@ def test_discovery_finds_lecture_0s_widget_and_nothing_that_is_not_a_widget():
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__qualname__)
 def test_every_control_changes_the_picture_in_place(cls):
     widget = build(cls)
-    parts = [id(part) for part in _descendants(widget.widget)]
+    parts = [id(part) for part in descendants(widget.widget)]
     for name, control in widget.controls.items():
         before = shown(widget)
         value = other_value(control)
         widget.update(**{name: value})
         assert control.value == value, f"update({name}=...) should move the {name} control too"
         assert shown(widget) != before, f"moving {name} did not change what {cls.__qualname__} shows"
-    assert [id(part) for part in _descendants(widget.widget)] == parts, "update must redraw in place"
+    assert [id(part) for part in descendants(widget.widget)] == parts, "update must redraw in place"
     plt.close("all")
 
 
@@ -66,3 +68,10 @@ def test_alt_text_comes_from_titles_and_labels():
     figure = plt.figure()
     assert plotting.figure_alt_text(figure) == "Figure without a title"
     plt.close("all")
+
+
+def test_every_widget_class_is_shown_in_a_lecture():
+    sources = "\n".join(cell.source for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+                        for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code")
+    unused = [cls.__qualname__ for cls in CLASSES if cls.__qualname__ not in sources]
+    assert not unused, f"widget classes no lecture displays (so the browser test never sees them): {unused}"
