@@ -6,7 +6,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from helpers.course import LECTURES, NOTEBOOKS_DIR
-from helpers.site import build_site, page_name, rewrite_links
+from helpers.site import main, page_name, rewrite_links
+from test_readme import fenced_block
 
 PRESENT = [lecture for lecture in LECTURES if (NOTEBOOKS_DIR / lecture.filename).exists()]
 
@@ -35,9 +36,10 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    written = build_site(out)
-    return out, {path.name: Page(path) for path in written}
+    """The site as the README's command builds it (`python -m helpers.site`, here into a temporary folder)."""
+    out = tmp_path_factory.mktemp("build") / "site"
+    main(["--out", str(out)])
+    return out, {path.name: Page(path) for path in sorted(out.iterdir())}
 
 
 def test_index_lists_every_lecture_in_course_order(site):
@@ -94,3 +96,8 @@ def test_links_to_missing_lectures_are_unlinked_and_repository_files_point_to_gi
         "[data](https://github.com/text-to-vectors/text-to-vectors/blob/main/data/README.md).")
     badge = "[![Open In Colab](https://x/badge.svg)](https://colab.example/nb.ipynb)"
     assert rewrite_links(badge, pages) == badge
+
+
+
+def test_the_readme_site_command_is_this_module():
+    assert fenced_block("site-command") == ["python -m helpers.site"]

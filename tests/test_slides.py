@@ -1,5 +1,8 @@
 """Lecturer mode: every cell carries slide metadata from `helpers.record`, and every lecture converts to slides."""
 import re
+import shlex
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -7,6 +10,7 @@ from nbconvert import SlidesExporter
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.record import slide_type
+from test_readme import fenced_block
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -45,3 +49,12 @@ def test_lecture_converts_to_slides(path):
     assert len(re.findall(r"<section[^>]*>\s*<section", body)) == kinds.count("slide") >= 5
     assert body.count('<aside class="notes">') == kinds.count("notes")
     assert body.count('class="fragment"') == kinds.count("fragment")
+
+
+def test_the_readme_slides_command_converts_every_lecture(tmp_path):
+    (command,) = fenced_block("slides-command")
+    words = shlex.split(command)
+    assert words[:4] == ["jupyter", "nbconvert", "--to", "slides"] and words[-1] == "notebooks/00_setup.ipynb"
+    run = [sys.executable, "-m", "jupyter", *words[1:-1], *map(str, NOTEBOOKS), "--output-dir", str(tmp_path)]
+    subprocess.run(run, check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{p.stem}.slides.html" for p in NOTEBOOKS)
