@@ -25,6 +25,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 from helpers.course import NOTEBOOKS_DIR
 
@@ -91,6 +93,7 @@ FINGERPRINT = """async (node) => {
 # The first control found is the one moved; each entry: CSS selector -> how to move it.
 CONTROLS = (".noUi-handle", "select", "input[type=checkbox]", ".widget-toggle-button:not(.mod-active)",
             "textarea", "input[type=text]", "input[type=number]")
+PROGRESS_BAR = ".widget-hprogress, .widget-vprogress"
 
 
 def chromium_executable() -> str:
@@ -156,7 +159,6 @@ def jupyter_lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_executable(), headless=True)
         yield chromium
@@ -169,7 +171,7 @@ def stored_widget_count(path: Path) -> int:
                for output in cell.outputs)
 
 
-def move_first_control(widget) -> str:
+def move_first_control(widget) -> str | None:
     """Move the widget's first control as a person would (keyboard, select, click, typing); say which."""
     for selector in CONTROLS:
         control = widget.locator(selector).first
@@ -191,13 +193,40 @@ def move_first_control(widget) -> str:
         else:
             control.click()
         return selector
-    raise AssertionError("the widget has no control this test knows how to move")
+    return None
 
 
 def set_theme(page, theme: str) -> None:
     page.evaluate("t => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})", theme)
     page.wait_for_function("t => document.body.dataset.jpThemeName === t", arg=theme, timeout=20_000)
     page.wait_for_timeout(500)
+
+
+def check_widget(page, widget_id: str) -> bool:
+    """A displayed widget renders as live controls and its picture changes when one control moves.
+
+    Returns False for a progress bar (`helpers.progress`), which has no control to move."""
+    widget = page.locator(f'[data-course-widget="{widget_id}"]')
+    try:
+        widget.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=20_000)
+        page.wait_for_function("n => !n.innerText.includes('Loading widget')", arg=widget.element_handle(),
+                               timeout=20_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"widget {widget_id} did not render as live controls; it shows {widget.inner_text()!r}")
+    text = widget.inner_text()
+    assert not [bad for bad in FALLBACK_TEXT if bad in text], f"widget {widget_id} shows a fallback: {text!r}"
+    widget.scroll_into_view_if_needed()
+    before = widget.evaluate(FINGERPRINT)
+    if move_first_control(widget) is None:
+        assert widget.locator(PROGRESS_BAR).count(), f"widget {widget_id} has no control this test can move"
+        return False
+    try:
+        page.wait_for_function(f"async n => ({FINGERPRINT})(n).then(f => f !== {json.dumps(before)})",
+                               arg=widget.element_handle(), timeout=20_000, polling=250)
+    except PlaywrightTimeout:
+        pytest.fail(f"moving a control of widget {widget_id} did not change what it shows")
+    widget.evaluate("n => Promise.all([...n.querySelectorAll('img')].map(img => img.decode()))")
+    return True
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -217,23 +246,12 @@ def test_lecture_runs_in_jupyterlab_with_live_widgets(path, jupyter_lab, browser
         assert not summary["errors"], f"{path.name}: error outputs in the browser: {summary['errors']}"
         assert summary["unexecuted"] == 0, f"{path.name}: {summary['unexecuted']} cells did not run"
         assert len(summary["widgets"]) == stored_widget_count(path), "widgets shown differ from the stored ones"
-        for widget_id in summary["widgets"]:
-            widget = page.locator(f'[data-course-widget="{widget_id}"]')
-            widget.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=20_000)
-            page.wait_for_function("n => !n.innerText.includes('Loading widget')", arg=widget.element_handle(),
-                                   timeout=20_000)
-            text = widget.inner_text()
-            assert not [bad for bad in FALLBACK_TEXT if bad in text], f"widget {widget_id} shows fallback: {text!r}"
-            widget.scroll_into_view_if_needed()
-            before = widget.evaluate(FINGERPRINT)
-            moved = move_first_control(widget)
-            page.wait_for_function(f"async n => ({FINGERPRINT})(n).then(f => f !== {json.dumps(before)})",
-                                   arg=widget.element_handle(), timeout=20_000, polling=250)
-            widget.evaluate("n => Promise.all([...n.querySelectorAll('img')].map(img => img.decode()))")
-            widget.screenshot(path=ARTIFACTS / f"{path.stem}-widget-{widget_id}.png")
-            assert moved
-        if summary["widgets"]:
-            page.locator(f'[data-course-widget="{summary["widgets"][0]}"]').scroll_into_view_if_needed()
+        moved = [widget_id for widget_id in summary["widgets"] if check_widget(page, widget_id)]
+        for widget_id in moved:
+            page.locator(f'[data-course-widget="{widget_id}"]').screenshot(
+                path=ARTIFACTS / f"{path.stem}-widget-{widget_id}.png")
+        if moved:
+            page.locator(f'[data-course-widget="{moved[0]}"]').scroll_into_view_if_needed()
         page.screenshot(path=ARTIFACTS / f"{path.stem}.png")
         set_theme(page, "JupyterLab Dark")
         page.screenshot(path=ARTIFACTS / f"{path.stem}-dark.png")
