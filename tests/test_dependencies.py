@@ -3,7 +3,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = {"torch", "tiktoken", "numpy", "matplotlib", "ipywidgets", "tqdm", "jupyterlab", "nbval", "pytest"}
+REQUIRED = {"torch", "tiktoken", "numpy", "matplotlib", "ipywidgets", "tqdm", "jupyterlab", "nbval", "pytest",
+            "playwright"}
 
 
 def requirements() -> dict[str, str]:
