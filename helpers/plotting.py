@@ -1,6 +1,8 @@
 """One look for every figure: a colour-blind-safe style, labelled heatmaps and line plots, the pipeline map.
 
-Figures have a white background, so they stay readable in JupyterLab's dark theme too.
+Figures have a white background, so they stay readable in JupyterLab's dark theme too. In Jupyter, every
+figure's PNG also carries a text description built from its titles and axis labels (`figure_alt_text`),
+which the static course site (`python -m helpers.site`) uses as the image's alt text.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+from matplotlib.text import Annotation
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -42,6 +45,46 @@ def use_course_style() -> None:
         "font.family": "DejaVu Sans",
         "image.cmap": SEQUENTIAL_CMAP,
     })
+    _describe_inline_figures()
+
+
+def figure_alt_text(figure: Figure) -> str:
+    """A one-line description of a figure from its titles and axis labels, e.g. for an image's alt text."""
+    parts = [figure._suptitle.get_text()] if figure._suptitle is not None else []
+    for ax in figure.axes:
+        if ax.get_label() == "<colorbar>":
+            label = ax.get_ylabel() or ax.get_xlabel()
+            parts.append(f"colour bar: {label}" if label else "colour bar")
+            continue
+        axis_labels = "; ".join(f"{name} axis: {label}" for name, label in
+                                (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if label)
+        title = ax.get_title()
+        parts.append(f"{title} ({axis_labels})" if title and axis_labels else title or axis_labels)
+    text = ". ".join(part for part in parts if part)
+    return f"Figure: {text}" if text else "Figure without a title"
+
+
+def _describe_inline_figures() -> None:
+    """Under IPython, write each inline figure's `figure_alt_text` into its PNG (a 'Description' text chunk)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    if Figure not in formatter.type_printers:  # the inline backend loads lazily and registers its printer then
+        plt.switch_backend(mpl.rcParams["backend"])
+    png = formatter.type_printers.get(Figure)
+    if png is None or getattr(png, "describes_figures", False):
+        return
+
+    def png_with_description(figure: Figure) -> object:
+        return png(figure, metadata={"Description": figure_alt_text(figure)})
+
+    png_with_description.describes_figures = True
+    formatter.for_type(Figure, png_with_description)
 
 
 def _as_array(values: object) -> np.ndarray:
@@ -100,8 +143,7 @@ def line_plot(x: object, ys: Mapping[str, object], *, title: str, xlabel: str, y
 
 def pipeline_map(highlight: str | None = None, *, ax: Axes | None = None) -> Figure:
     """Draw the course's pipeline (raw text → … → input embeddings) with one step highlighted."""
-    if highlight is not None and highlight not in PIPELINE_STEPS:
-        raise ValueError(f"Unknown step {highlight!r}. Choose one of: {', '.join(PIPELINE_STEPS)}.")
+    _check_step(highlight)
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 1.5))
     ax.clear()
@@ -109,18 +151,30 @@ def pipeline_map(highlight: str | None = None, *, ax: Axes | None = None) -> Fig
     ax.set_ylim(0, 1)
     ax.axis("off")
     for i, step in enumerate(PIPELINE_STEPS):
-        active = step == highlight
-        ax.add_patch(FancyBboxPatch((i + 0.06, 0.25), 0.82, 0.5, boxstyle="round,pad=0.02",
-                                    facecolor=OKABE_ITO[1] if active else "#EEEEEE",
-                                    edgecolor="black", linewidth=2 if active else 0.8))
-        ax.text(i + 0.47, 0.5, step.replace(" ", "\n", 1), ha="center", va="center", fontsize=9,
-                fontweight="bold" if active else "normal", color="black")
+        ax.add_patch(FancyBboxPatch((i + 0.06, 0.25), 0.82, 0.5, boxstyle="round,pad=0.02", edgecolor="black"))
+        ax.text(i + 0.47, 0.5, step.replace(" ", "\n", 1), ha="center", va="center", fontsize=9, color="black")
         if i < len(PIPELINE_STEPS) - 1:
             ax.annotate("", xy=(i + 1.05, 0.5), xytext=(i + 0.9, 0.5),
                         arrowprops={"arrowstyle": "->", "color": "black"})
+    highlight_pipeline_step(ax, highlight)
+    return ax.figure
+
+
+def highlight_pipeline_step(ax: Axes, highlight: str | None) -> None:
+    """Highlight one step of a map drawn by `pipeline_map` by restyling its boxes (no redraw from scratch)."""
+    _check_step(highlight)
+    labels = [text for text in ax.texts if not isinstance(text, Annotation)]  # the arrows are annotations
+    for step, box, label in zip(PIPELINE_STEPS, ax.patches, labels, strict=True):
+        active = step == highlight
+        box.set(facecolor=OKABE_ITO[1] if active else "#EEEEEE", linewidth=2 if active else 0.8)
+        label.set_fontweight("bold" if active else "normal")
     title = "Where we are: " + highlight if highlight else "The pipeline: from text to the vectors a transformer reads"
     ax.set_title(title, fontsize=11)
-    return ax.figure
+
+
+def _check_step(step: str | None) -> None:
+    if step is not None and step not in PIPELINE_STEPS:
+        raise ValueError(f"Unknown step {step!r}. Choose one of: {', '.join(PIPELINE_STEPS)}.")
 
 
 def token_strip(tokens: Sequence[str], ids: Sequence[int], *, title: str, ax: Axes | None = None) -> Axes:

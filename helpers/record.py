@@ -1,13 +1,15 @@
-"""Re-record notebook outputs: sync the badge and setup cell, then execute on the CPU from a fresh kernel.
+"""Re-record notebook outputs: sync the badge and setup cell, mark slides, then execute on the CPU.
 
 Usage (from the repository root):  python -m helpers.record [notebooks/03_*.ipynb ...]
 With no arguments every notebook in notebooks/ is re-recorded. Outputs are always recorded on the CPU
-(COURSE_DEVICE=cpu) so that the stored numbers are the ones every machine reproduces.
+(COURSE_DEVICE=cpu) so that the stored numbers are the ones every machine reproduces. Every cell also
+gets its slide type (`slide_type`), so each lecture can be presented with `jupyter nbconvert --to slides`.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -38,10 +40,33 @@ def sync_canonical_cells(notebook: nbformat.NotebookNode, filename: str) -> None
     tagged_cell(notebook, SETUP_CELL_TAG).source = setup_cell_source()
 
 
+def slide_type(cell: nbformat.NotebookNode, previous: nbformat.NotebookNode | None) -> str:
+    """Lecturer mode: a `#`/`##` heading starts a slide; a `###` heading, or an explanation after code, a
+    sub-slide (below it); each code cell is a fragment (shown with its output on the next key press);
+    solutions are speaker notes; other Markdown continues the current slide."""
+    if cell.cell_type == "markdown":
+        heading = re.match(r"(#{1,3}) ", cell.source.lstrip())
+        if heading:
+            return "slide" if len(heading.group(1)) <= 2 else "subslide"
+        return "subslide" if previous is not None and previous.cell_type == "code" else "-"
+    if "solution" in cell.metadata.get("tags", []):
+        return "notes"
+    return "fragment"
+
+
+def mark_slides(notebook: nbformat.NotebookNode) -> None:
+    """Store every cell's `slide_type` in its metadata (what nbconvert's slides exporter reads)."""
+    previous = None
+    for cell in notebook.cells:
+        cell.metadata["slideshow"] = {"slide_type": slide_type(cell, previous)}
+        previous = cell
+
+
 def record(path: Path, timeout: int = 600) -> None:
     """Sync, execute from a fresh kernel on the CPU (widget state kept), and save one notebook in place."""
     notebook = nbformat.read(path, as_version=4)
     sync_canonical_cells(notebook, path.name)
+    mark_slides(notebook)
     os.environ["COURSE_DEVICE"] = "cpu"
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})

