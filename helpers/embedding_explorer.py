@@ -46,11 +46,16 @@ class InputEmbeddingExplorer:
             "segments": widgets.Checkbox(value=segments, description="segments (BERT pair)"),
             "d_model": widgets.IntSlider(value=d_model, min=8, max=64, step=8, description="d_model"),
         }
-        self.figure, self.axes = plt.subplots(1, len(PANELS), figsize=(12, 4.2), sharey=True)
-        self.images = [ax.imshow(np.zeros((1, 1)), cmap=DIVERGING_CMAP, vmin=-COLOUR_LIMIT, vmax=COLOUR_LIMIT,
-                                 aspect="auto", interpolation="nearest") for ax in self.axes]
-        self.figure.subplots_adjust(left=0.08, right=0.84, top=0.82, bottom=0.13, wspace=0.15)
-        self.figure.colorbar(self.images[-1], ax=list(self.axes), label="value", fraction=0.03, pad=0.02)
+        # One image holds the four panels side by side (a blank column between them): cheap to redraw.
+        self.figure, self.ax = plt.subplots(figsize=(8.5, 3.8))
+        self.image = self.ax.imshow(np.zeros((1, 1)), cmap=DIVERGING_CMAP, vmin=-COLOUR_LIMIT, vmax=COLOUR_LIMIT,
+                                    aspect="auto", interpolation="nearest")
+        self.figure.subplots_adjust(left=0.1, right=0.93, top=0.9, bottom=0.14)
+        self.figure.colorbar(self.image, ax=self.ax, label="value", fraction=0.04, pad=0.02,
+                             ticks=[-COLOUR_LIMIT, 0, COLOUR_LIMIT])
+        self.ax.grid(False)
+        self.ax.tick_params(length=0, labelsize=8)  # few tick marks, small labels: text is most of a redraw
+        self.ax.set_ylabel("token")
         self.message = widgets.HTML()
         self._syncing = False
         self._draw()
@@ -119,14 +124,14 @@ class InputEmbeddingExplorer:
             self.message.value = f"<b>Cannot embed this input:</b> {error}"
             return
         seq_len, d_model = panels[PANELS[0]].shape
-        for ax, image, (name, values) in zip(self.axes, self.images, panels.items()):
-            image.set_data(values.detach().cpu().numpy())
-            image.set_extent((-0.5, d_model - 0.5, seq_len - 0.5, -0.5))
-            ax.set(title=name, xlabel="dimension (d_model)")
-            ax.grid(False)
-        self.axes[0].set_yticks(range(seq_len), [t.replace(" ", "␣") for t in tokens])
-        self.axes[0].set_ylabel("token")
-        segments = "segments: [CLS] A [SEP] B [SEP]" if self.state["segments"] else "no segments: one stream"
-        self.figure.suptitle(f"Input embedding (batch=1, seq_len={seq_len}, d_model={d_model}); "
-                             f"{self.state['positions']} positions; {segments}")
+        gap = np.full((seq_len, 1), np.nan)
+        blocks = [block for values in panels.values() for block in (values.detach().cpu().numpy(), gap)][:-1]
+        self.image.set_data(np.hstack(blocks))
+        self.image.set_extent((-0.5, len(PANELS) * (d_model + 1) - 1.5, seq_len - 0.5, -0.5))
+        self.ax.set_xticks([k * (d_model + 1) + (d_model - 1) / 2 for k in range(len(PANELS))], PANELS)
+        self.ax.set_xlabel(f"each panel: dimensions 0..{d_model - 1} of d_model")
+        self.ax.set_yticks(range(seq_len), [t.replace(" ", "␣") for t in tokens])
+        segments = "[CLS] A [SEP] B [SEP]" if self.state["segments"] else "one stream, no segments"
+        self.ax.set_title(f"Input embedding (seq_len={seq_len}, d_model={d_model}): "
+                          f"{self.state['positions']} positions, {segments}")
         self.message.value = f"shape of every panel: (seq_len={seq_len}, d_model={d_model})"

@@ -29,13 +29,14 @@ def test_default_is_a_bert_pair_with_segment_ids(explorer):
 
 
 def test_update_redraws_in_place(explorer):
-    figure, images, before = explorer.figure, list(explorer.images), bytes(explorer.live.widget.value)
+    figure, image, before = explorer.figure, explorer.image, bytes(explorer.live.widget.value)
     explorer.update(d_model=24, segments=False, positions="sinusoidal")
-    assert explorer.figure is figure and explorer.images == images and explorer.figure.axes[0].images[0] is images[0]
-    assert images[0].get_array().shape == (14, 24) and bytes(explorer.live.widget.value) != before
+    assert explorer.figure is figure and list(figure.axes[0].images) == [image]
+    assert image.get_array().shape == (14, len(PANELS) * 25 - 1)   # four panels and three blank columns
+    assert bytes(explorer.live.widget.value) != before
     assert "(seq_len=14, d_model=24)" in explorer.message.value
     explorer.controls["d_model"].value = 16           # a control change goes through update()
-    assert images[0].get_array().shape == (14, 16)
+    assert image.get_array().shape == (14, len(PANELS) * 17 - 1)
 
 
 def test_too_long_input_is_explained_not_raised(explorer):
