@@ -1,0 +1,141 @@
+"""Interactive explorers for Lectures 3–4: the sinusoidal table, and position inside attention (T5, ALiBi, RoPE).
+
+Each explorer has `controls` (name -> ipywidgets control), `widget` (what a notebook displays) and
+`update(**changes)`, which the controls call: it changes the figure's artists and refreshes the picture
+in place. The numbers come from `helpers.positions`, the functions the lectures build.
+"""
+from __future__ import annotations
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
+from helpers.positions import alibi_bias, apply_rope, attention_scores, sinusoidal_table, t5_relative_bucket
+from helpers.widgets import LiveFigure
+
+
+class _Explorer:
+    """Controls bound to `update`; subclasses draw in `_redraw(values)` from the controls' current values."""
+
+    def _connect(self, controls: dict[str, widgets.Widget], figure: plt.Figure) -> None:
+        self.controls = controls
+        self._syncing = False
+        self._redraw({name: control.value for name, control in controls.items()})
+        self.live = LiveFigure(figure)
+        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.live.widget])
+        for name, control in controls.items():
+            control.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
+
+    def update(self, **changes: object) -> None:
+        """Set any controls by name (e.g. `update(d_model=32)`), then redraw the figure in place."""
+        unknown = set(changes) - set(self.controls)
+        if unknown:
+            raise ValueError(f"Unknown control(s) {sorted(unknown)}; this explorer has {sorted(self.controls)}.")
+        if self._syncing:
+            return
+        self._syncing = True  # the controls' own callbacks must not redraw while we set and draw
+        try:
+            for name, value in changes.items():
+                self.controls[name].value = value
+            self._redraw({name: control.value for name, control in self.controls.items()})
+        finally:
+            self._syncing = False
+        self.live.refresh()
+
+    def _redraw(self, values: dict[str, object]) -> None:
+        raise NotImplementedError
+
+
+def _show_matrix(image: plt.AxesImage, matrix: np.ndarray, diverging: bool) -> None:
+    """Put a new matrix into an existing image: data, extent and colour limits (blank where not finite)."""
+    finite = matrix[np.isfinite(matrix)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if diverging:
+        low, high = -max(abs(low), abs(high), 1e-9), max(abs(low), abs(high), 1e-9)
+    image.set_data(np.where(np.isfinite(matrix), matrix, np.nan))
+    image.set_extent((-0.5, matrix.shape[1] - 0.5, matrix.shape[0] - 0.5, -0.5))
+    image.set_cmap(DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP)
+    image.set_clim(low, high if high > low else low + 1)
+
+
+class PositionalEncodingExplorer(_Explorer):
+    """The sinusoidal table (positions × dimensions) and the dot product of position 0 with every position."""
+
+    def __init__(self, d_model: int = 64, base: float = 10000.0, num_positions: int = 64) -> None:
+        controls = {
+            "d_model": widgets.IntSlider(value=d_model, min=2, max=256, step=2, description="d_model"),
+            "base": widgets.FloatLogSlider(value=base, base=10, min=1, max=5, description="base"),
+            "num_positions": widgets.IntSlider(value=num_positions, min=2, max=512, description="positions"),
+        }
+        figure, (self.table_ax, self.dot_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+        self.image = self.table_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        figure.colorbar(self.image, ax=self.table_ax, label="value")
+        self.table_ax.grid(False)
+        self.table_ax.set(xlabel="dimension (d_model)", ylabel="position")
+        (self.dot_line,) = self.dot_ax.plot([], [])
+        self.dot_ax.set(title="Similarity to position 0", xlabel="position p", ylabel="PE[0] · PE[p]")
+        self._connect(controls, figure)
+
+    def _redraw(self, values: dict[str, object]) -> None:
+        table = sinusoidal_table(values["num_positions"], values["d_model"], values["base"])
+        _show_matrix(self.image, table.numpy(), diverging=True)
+        self.table_ax.set_title(f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
+        similarity = (table @ table[0]).numpy()
+        self.dot_line.set_data(np.arange(len(similarity)), similarity)
+        self.dot_ax.set_xlim(0, max(len(similarity) - 1, 1))
+        self.dot_ax.set_ylim(float(similarity.min()) - 1, float(similarity.max()) + 1)
+
+
+class AttentionBiasExplorer(_Explorer):
+    """What a relative scheme adds to attention for every query/key pair, and along one query's row."""
+
+    SCHEMES = ("T5 bias", "ALiBi", "RoPE")
+
+    def __init__(self, scheme: str = "ALiBi", seq_len: int = 32, num_heads: int = 8, head: int = 0,
+                 max_distance: int = 128, head_dim: int = 64) -> None:
+        if scheme not in self.SCHEMES:
+            raise ValueError(f"Unknown scheme {scheme!r}. Choose one of: {', '.join(self.SCHEMES)}.")
+        controls = {
+            "scheme": widgets.Dropdown(options=self.SCHEMES, value=scheme, description="scheme"),
+            "seq_len": widgets.IntSlider(value=seq_len, min=2, max=128, description="seq_len"),
+            "num_heads": widgets.IntSlider(value=num_heads, min=1, max=16, description="heads"),
+            "head": widgets.IntSlider(value=head, min=0, max=15, description="ALiBi head"),
+            "max_distance": widgets.IntSlider(value=max_distance, min=8, max=256, description="T5 max dist"),
+        }
+        self.vector = torch.randn(head_dim, generator=torch.Generator().manual_seed(0))  # one q = k for RoPE
+        figure, (self.matrix_ax, self.row_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
+        self.image = self.matrix_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        self.colorbar = figure.colorbar(self.image, ax=self.matrix_ax)
+        self.matrix_ax.grid(False)
+        self.matrix_ax.set(xlabel="key position j", ylabel="query position i")
+        (self.row_line,) = self.row_ax.plot([], [], marker=".")
+        self.row_ax.set(xlabel="distance i - j (keys before the last query)")
+        self._connect(controls, figure)
+
+    def _matrix(self, values: dict[str, object]) -> tuple[torch.Tensor, str]:
+        seq_len = values["seq_len"]
+        if values["scheme"] == "ALiBi":
+            return alibi_bias(values["num_heads"], seq_len)[values["head"]], "bias added to the score"
+        if values["scheme"] == "T5 bias":
+            relative = torch.arange(seq_len)[None, :] - torch.arange(seq_len)[:, None]
+            return t5_relative_bucket(relative, max_distance=values["max_distance"]).float(), "bucket id"
+        rotated = apply_rope(self.vector.expand(seq_len, -1))
+        return attention_scores(rotated, rotated), "q·k/√d after RoPE"
+
+    def _redraw(self, values: dict[str, object]) -> None:
+        self.controls["head"].max = values["num_heads"] - 1
+        values["head"] = min(values["head"], values["num_heads"] - 1)
+        matrix, meaning = self._matrix(values)
+        _show_matrix(self.image, matrix.numpy(), diverging=values["scheme"] != "T5 bias")
+        self.colorbar.update_normal(self.image)
+        self.colorbar.set_label(meaning)
+        detail = {"ALiBi": f", head {values['head']} of {values['num_heads']}",
+                  "T5 bias": f", max_distance={values['max_distance']}", "RoPE": ""}[values["scheme"]]
+        self.matrix_ax.set_title(f"{values['scheme']}{detail}")
+        last_row = matrix[-1].flip(0).numpy()
+        self.row_line.set_data(np.arange(len(last_row)), last_row)
+        self.row_ax.set_xlim(0, max(len(last_row) - 1, 1))
+        self.row_ax.set_ylim(float(last_row.min()) - 0.5, float(last_row.max()) + 0.5)
+        self.row_ax.set(title=f"Last query's row: {meaning}", ylabel=meaning)

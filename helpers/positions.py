@@ -1,0 +1,147 @@
+"""Position schemes built in Lectures 3–4, reusable by later lectures: learned and sinusoidal tables,
+RoPE, ALiBi and T5's relative-position buckets, plus attention scores that check their inputs.
+
+Conventions: sinusoidal tables interleave sin (even dimensions 2i) and cos (odd dimensions 2i+1), as
+in Vaswani et al. (2017); RoPE rotates interleaved pairs (dimensions 2i, 2i+1), as in Su et al. (2021).
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def _check_even(size: int, what: str) -> None:
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0 or size % 2:
+        raise ValueError(f"{what} must be a positive even integer (dimensions come in sin/cos or rotation "
+                         f"pairs), got {size!r}. Use e.g. {size + 1 if isinstance(size, int) and size > 0 else 64}.")
+
+
+def _check_positive(value: int, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{what} must be a positive integer, got {value!r}.")
+
+
+def pair_frequencies(dim: int, base: float = 10000.0) -> torch.Tensor:
+    """Angular frequency base^(-2i/dim) of each dimension pair i = 0..dim/2-1, shape (dim/2,)."""
+    _check_even(dim, "The number of dimensions")
+    return base ** (-torch.arange(0, dim, 2, dtype=torch.float32) / dim)
+
+
+def sinusoidal_table(num_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
+    """The (num_positions, d_model) sinusoidal table: PE[p, 2i] = sin(p·ω_i), PE[p, 2i+1] = cos(p·ω_i)."""
+    _check_positive(num_positions, "num_positions")
+    _check_even(d_model, "d_model")
+    angles = torch.arange(num_positions, dtype=torch.float32)[:, None] * pair_frequencies(d_model, base)
+    return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(num_positions, d_model)
+
+
+class LearnedPositionEmbedding(nn.Module):
+    """A learned table of `context_length` position vectors (GPT-2, BERT), with a clear error past its end."""
+
+    def __init__(self, context_length: int, d_model: int) -> None:
+        super().__init__()
+        _check_positive(context_length, "context_length")
+        _check_positive(d_model, "d_model")
+        self.context_length = context_length
+        self.table = nn.Embedding(context_length, d_model)
+
+    def forward(self, seq_len: int) -> torch.Tensor:
+        """The (seq_len, d_model) vectors of positions 0..seq_len-1; they broadcast over the batch."""
+        if seq_len > self.context_length:
+            raise ValueError(f"A sequence of {seq_len} tokens needs positions 0..{seq_len - 1}, but this table "
+                             f"only has rows for positions 0..{self.context_length - 1} (context_length="
+                             f"{self.context_length}). Cut the text into windows of at most "
+                             f"{self.context_length} tokens, or use a scheme without a table (sinusoidal, RoPE, ALiBi).")
+        return self.table(torch.arange(seq_len, device=self.table.weight.device))
+
+
+def apply_rope(x: torch.Tensor, positions: torch.Tensor | None = None, base: float = 10000.0) -> torch.Tensor:
+    """Rotate each pair (x[..., 2i], x[..., 2i+1]) of x (..., seq_len, head_dim) by the angle position·ω_i.
+
+    `positions` (seq_len,) defaults to 0..seq_len-1. Apply it to queries and keys, never to values.
+    """
+    if x.dim() < 2:
+        raise ValueError(f"apply_rope needs x of shape (..., seq_len, head_dim), got shape {tuple(x.shape)}.")
+    seq_len, head_dim = x.shape[-2:]
+    _check_even(head_dim, "head_dim (the last dimension of x)")
+    if positions is None:
+        positions = torch.arange(seq_len, device=x.device)
+    if positions.shape != (seq_len,):
+        raise ValueError(f"positions has shape {tuple(positions.shape)} but x has seq_len={seq_len}: "
+                         f"give one position per token, shape ({seq_len},).")
+    angles = positions.to(x.device, torch.float32)[:, None] * pair_frequencies(head_dim, base).to(x.device)
+    cos, sin = angles.cos().to(x.dtype), angles.sin().to(x.dtype)
+    even, odd = x[..., 0::2], x[..., 1::2]
+    return torch.stack([even * cos - odd * sin, even * sin + odd * cos], dim=-1).flatten(-2)
+
+
+def alibi_slopes(num_heads: int) -> torch.Tensor:
+    """ALiBi's per-head slopes (Press et al., 2022): 2^(-8/n), 2^(-16/n), ... for n a power of two.
+
+    For other head counts, the paper's recipe: the slopes of the nearest smaller power of two, then every
+    other slope of the next power of two.
+    """
+    _check_positive(num_heads, "num_heads")
+    closest = 2 ** int(math.log2(num_heads))
+    slopes = [2 ** (-8 * (h + 1) / closest) for h in range(closest)]
+    slopes += [2 ** (-8 * (h + 1) / (2 * closest)) for h in range(0, 2 * closest, 2)][: num_heads - closest]
+    return torch.tensor(slopes, dtype=torch.float32)
+
+
+def alibi_bias(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tensor:
+    """ALiBi's (num_heads, seq_len, seq_len) bias -m_h·|i - j| for query i and key j.
+
+    causal=True (the paper's decoder setting) puts -inf on future keys j > i, the causal mask;
+    causal=False gives the symmetric variant used by bidirectional adaptations.
+    """
+    _check_positive(seq_len, "seq_len")
+    positions = torch.arange(seq_len)
+    distance = (positions[:, None] - positions[None, :]).abs().float()
+    bias = -alibi_slopes(num_heads)[:, None, None] * distance
+    if causal:
+        bias = bias.masked_fill(positions[None, :] > positions[:, None], float("-inf"))
+    return bias
+
+
+def t5_relative_bucket(relative_position: torch.Tensor, bidirectional: bool = True, num_buckets: int = 32,
+                       max_distance: int = 128) -> torch.Tensor:
+    """T5's bucket (Raffel et al., 2020) for each relative position key - query: exact for small distances,
+    logarithmically wider up to `max_distance`, one last bucket beyond. Same algorithm as Mesh TensorFlow.
+    """
+    _check_positive(num_buckets, "num_buckets")
+    _check_positive(max_distance, "max_distance")
+    if relative_position.is_floating_point():
+        raise TypeError("relative_position must hold whole numbers (an integer tensor), "
+                        f"got dtype {relative_position.dtype}. Use torch.arange(...) or .long().")
+    buckets = torch.zeros_like(relative_position)
+    if bidirectional:
+        num_buckets //= 2
+        buckets = buckets + (relative_position > 0).long() * num_buckets
+        distance = relative_position.abs()
+    else:
+        distance = (-relative_position).clamp(min=0)
+    max_exact = num_buckets // 2
+    log_ratio = torch.log(distance.float().clamp(min=1) / max_exact) / math.log(max_distance / max_exact)
+    large = (max_exact + (log_ratio * (num_buckets - max_exact)).long()).clamp(max=num_buckets - 1)
+    return buckets + torch.where(distance < max_exact, distance, large)
+
+
+def attention_scores(queries: torch.Tensor, keys: torch.Tensor, bias: torch.Tensor | None = None) -> torch.Tensor:
+    """Scaled dot-product scores q·k/√d (..., q_len, k_len), plus an optional position bias.
+
+    queries (..., q_len, head_dim) and keys (..., k_len, head_dim) must agree on head_dim; the bias must
+    broadcast to the scores (e.g. (num_heads, q_len, k_len) for ALiBi or T5).
+    """
+    if queries.dim() < 2 or keys.dim() < 2 or queries.shape[-1] != keys.shape[-1]:
+        raise ValueError(f"queries {tuple(queries.shape)} and keys {tuple(keys.shape)} must both be "
+                         "(..., seq_len, head_dim) with the same head_dim: each query is compared with each key.")
+    scores = queries @ keys.transpose(-2, -1) / math.sqrt(queries.shape[-1])
+    if bias is None:
+        return scores
+    try:
+        return scores + bias
+    except RuntimeError as error:
+        raise ValueError(f"The bias {tuple(bias.shape)} does not fit the scores {tuple(scores.shape)} "
+                         "(..., q_len, k_len): build it for the same sequence lengths and heads.") from error

@@ -1,0 +1,225 @@
+"""helpers.positions against independent plain-Python calculations, the papers' values and the properties
+the lectures show; clear errors on bad input; and the lectures' own versions agree with the helpers."""
+import math
+
+import nbformat
+import pytest
+import torch
+
+from helpers.course import NOTEBOOKS_DIR
+from helpers.positions import (LearnedPositionEmbedding, alibi_bias, alibi_slopes, apply_rope, attention_scores,
+                               sinusoidal_table, t5_relative_bucket)
+
+
+def sinusoidal_loop(num_positions, d_model, base=10000.0):
+    """PE[p][2i] = sin(p / base^(2i/d)), PE[p][2i+1] = cos(...), straight from Vaswani et al. (2017)."""
+    return [[(math.sin if dim % 2 == 0 else math.cos)(p / base ** ((dim - dim % 2) / d_model))
+             for dim in range(d_model)] for p in range(num_positions)]
+
+
+def rope_loop(vector, position, base=10000.0):
+    """Rotate each pair (2i, 2i+1) of a list by position * base^(-2i/d) (Su et al., 2021), element by element."""
+    out, d = [], len(vector)
+    for i in range(d // 2):
+        angle = position * base ** (-2 * i / d)
+        a, b = vector[2 * i], vector[2 * i + 1]
+        out += [a * math.cos(angle) - b * math.sin(angle), a * math.sin(angle) + b * math.cos(angle)]
+    return out
+
+
+def t5_bucket_loop(relative_position, bidirectional=True, num_buckets=32, max_distance=128):
+    """Mesh TensorFlow's _relative_position_bucket (used by T5, Raffel et al., 2020), for one int."""
+    bucket, n = 0, relative_position
+    if bidirectional:
+        num_buckets //= 2
+        bucket += num_buckets if n > 0 else 0
+        n = abs(n)
+    else:
+        n = max(-n, 0)
+    max_exact = num_buckets // 2
+    if n < max_exact:
+        return bucket + n
+    large = max_exact + int(math.log(n / max_exact) / math.log(max_distance / max_exact) * (num_buckets - max_exact))
+    return bucket + min(large, num_buckets - 1)
+
+
+@pytest.mark.parametrize("num_positions, d_model, base", [(50, 16, 10000.0), (7, 2, 10000.0), (30, 8, 100.0)])
+def test_sinusoidal_matches_the_formula(num_positions, d_model, base):
+    table = sinusoidal_table(num_positions, d_model, base)
+    assert table.shape == (num_positions, d_model) and table.dtype == torch.float32
+    assert torch.allclose(table, torch.tensor(sinusoidal_loop(num_positions, d_model, base)), atol=1e-5)
+
+
+def test_sinusoidal_shift_is_one_rotation_for_every_position():
+    table, d_model = sinusoidal_table(200, 32), 32
+    for k in (1, 7, 50):
+        rotation = torch.zeros(d_model, d_model)
+        for i in range(d_model // 2):
+            c, s = math.cos(k * 10000 ** (-2 * i / d_model)), math.sin(k * 10000 ** (-2 * i / d_model))
+            rotation[2 * i:2 * i + 2, 2 * i:2 * i + 2] = torch.tensor([[c, -s], [s, c]])
+        assert torch.allclose(table[:-k] @ rotation, table[k:], atol=1e-4)
+
+
+def test_sinusoidal_dot_product_depends_only_on_distance():
+    table = sinusoidal_table(300, 64)
+    k = torch.arange(100)
+    assert torch.allclose((table[0] * table[k]).sum(-1), (table[150] * table[150 + k]).sum(-1), atol=1e-3)
+
+
+@pytest.mark.parametrize("d_model", [7, 0, -4])
+def test_sinusoidal_rejects_odd_or_empty_d_model(d_model):
+    with pytest.raises(ValueError, match="d_model must be a positive even integer"):
+        sinusoidal_table(10, d_model)
+    with pytest.raises(ValueError, match="num_positions must be a positive integer"):
+        sinusoidal_table(0, 8)
+
+
+def test_learned_positions_shape_and_clear_error_past_the_table():
+    torch.manual_seed(0)
+    learned = LearnedPositionEmbedding(4, 8)
+    assert learned(3).shape == (3, 8) and torch.equal(learned(4), learned.table.weight)
+    with pytest.raises(ValueError, match=r"needs positions 0..5, but this table only has rows for positions 0..3"):
+        learned(6)
+    with pytest.raises(ValueError, match="context_length must be a positive integer"):
+        LearnedPositionEmbedding(0, 8)
+
+
+def test_rope_matches_the_loop_and_takes_explicit_positions():
+    x = torch.randn(2, 5, 8)
+    rotated = apply_rope(x)
+    expected = torch.tensor([[rope_loop(x[b, p].tolist(), p) for p in range(5)] for b in range(2)])
+    assert torch.allclose(rotated, expected, atol=1e-5)
+    positions = torch.tensor([10, 3, 0, 7, 100])
+    expected = torch.tensor([rope_loop(x[0, n].tolist(), int(p)) for n, p in enumerate(positions)])
+    assert torch.allclose(apply_rope(x[0], positions), expected, atol=1e-4)
+
+
+def test_rope_keeps_norms_and_scores_depend_only_on_the_offset():
+    q, k = torch.randn(64), torch.randn(64)
+    q_rot, k_rot = apply_rope(q.expand(40, 64)), apply_rope(k.expand(40, 64))
+    assert torch.allclose(q_rot.norm(dim=-1), q.norm().expand(40), atol=1e-4)
+    scores = q_rot @ k_rot.T
+    for offset in range(-39, 40):
+        diagonal = torch.diagonal(scores, offset=offset)
+        assert torch.allclose(diagonal, diagonal[0].expand_as(diagonal), atol=1e-3)
+    shifted = apply_rope(q.expand(40, 64), torch.arange(40) + 17) @ apply_rope(k.expand(40, 64), torch.arange(40) + 17).T
+    assert torch.allclose(shifted, scores, atol=1e-3)
+
+
+def test_rope_errors_are_clear():
+    with pytest.raises(ValueError, match="head_dim .* must be a positive even integer .* got 7"):
+        apply_rope(torch.randn(3, 7))
+    with pytest.raises(ValueError, match=r"positions has shape \(4,\) but x has seq_len=3"):
+        apply_rope(torch.randn(3, 8), torch.arange(4))
+    with pytest.raises(ValueError, match="needs x of shape"):
+        apply_rope(torch.randn(8))
+
+
+def test_alibi_slopes_are_the_papers():
+    assert torch.equal(alibi_slopes(8), torch.tensor([1 / 2 ** n for n in range(1, 9)]))
+    assert torch.equal(alibi_slopes(4), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256]))
+    # Press et al. (2022), 6 heads: the 4-head slopes, then every other 8-head slope (1/2, 1/8).
+    assert torch.equal(alibi_slopes(6), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 2, 1 / 8]))
+    assert torch.equal(alibi_slopes(1), torch.tensor([1 / 256]))
+
+
+@pytest.mark.parametrize("num_heads", [0, -2, 2.0])
+def test_alibi_rejects_bad_head_counts(num_heads):
+    with pytest.raises(ValueError, match="num_heads must be a positive integer"):
+        alibi_slopes(num_heads)
+    with pytest.raises(ValueError, match="num_heads must be a positive integer"):
+        alibi_bias(num_heads, 4)
+
+
+def test_alibi_bias_values_and_masks():
+    bias = alibi_bias(2, 5)
+    assert bias.shape == (2, 5, 5)
+    slopes = [1 / 16, 1 / 256]
+    for h in range(2):
+        for i in range(5):
+            for j in range(5):
+                expected = float("-inf") if j > i else -slopes[h] * (i - j)
+                assert bias[h, i, j].item() == expected
+    symmetric = alibi_bias(2, 5, causal=False)
+    assert torch.equal(symmetric, symmetric.transpose(1, 2)) and torch.equal(symmetric.tril(), bias.nan_to_num(0).tril())
+
+
+def test_t5_buckets_match_the_published_algorithm():
+    relative = torch.arange(-400, 401)
+    for bidirectional in (True, False):
+        for num_buckets, max_distance in ((32, 128), (16, 64)):
+            got = t5_relative_bucket(relative, bidirectional, num_buckets, max_distance).tolist()
+            assert got == [t5_bucket_loop(r, bidirectional, num_buckets, max_distance) for r in relative.tolist()]
+
+
+def test_t5_known_buckets():
+    relative = torch.tensor([0, -1, -7, -8, -20, -127, -128, -1000, 1, 20, 1000])
+    assert t5_relative_bucket(relative).tolist() == [0, 1, 7, 8, 10, 15, 15, 15, 17, 26, 31]
+    assert t5_relative_bucket(torch.tensor([-20, 5]), bidirectional=False).tolist() == [17, 0]
+    with pytest.raises(TypeError, match="integer tensor"):
+        t5_relative_bucket(torch.tensor([1.5]))
+
+
+def test_attention_scores_and_shape_errors():
+    q, k, bias = torch.randn(2, 3, 4), torch.randn(2, 5, 4), torch.randn(2, 3, 5)
+    assert torch.allclose(attention_scores(q, k, bias), q @ k.transpose(1, 2) / 2 + bias)
+    with pytest.raises(ValueError, match=r"queries \(2, 3, 4\) and keys \(2, 5, 3\) .* same head_dim"):
+        attention_scores(q, torch.randn(2, 5, 3))
+    with pytest.raises(ValueError, match=r"bias \(2, 5, 5\) does not fit the scores \(2, 3, 5\)"):
+        attention_scores(q, k, torch.randn(2, 5, 5))
+
+
+def tagged_source(notebook_name, tag):
+    notebook = nbformat.read(NOTEBOOKS_DIR / notebook_name, as_version=4)
+    cells = [c for c in notebook.cells if tag in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{notebook_name} needs exactly one cell tagged {tag!r}"
+    return cells[0].source
+
+
+def lecture_function(notebook_name, tag, name):
+    namespace = {"torch": torch, "math": math}
+    exec(tagged_source(notebook_name, tag), namespace)
+    return namespace[name]
+
+
+def test_lecture3_sinusoidal_agrees_with_the_helper():
+    sinusoidal = lecture_function("03_absolute_positions.ipynb", "defines-sinusoidal", "sinusoidal")
+    for shape in [(64, 64), (10, 2), (100, 6)]:
+        assert torch.allclose(sinusoidal(*shape), sinusoidal_table(*shape), atol=1e-6)
+    assert torch.allclose(sinusoidal(20, 8, base=50.0), sinusoidal_table(20, 8, base=50.0), atol=1e-6)
+    with pytest.raises(ValueError):
+        sinusoidal(4, 5)
+
+
+def test_lecture3_learned_positions_agree_with_the_helper():
+    LearnedPositions = lecture_function("03_absolute_positions.ipynb", "defines-learned", "LearnedPositions")
+    torch.manual_seed(3)
+    lecture = LearnedPositions(6, 8)
+    torch.manual_seed(3)
+    helper = LearnedPositionEmbedding(6, 8)
+    assert torch.equal(lecture(5), helper(5))
+    for module in (lecture, helper):
+        with pytest.raises(ValueError, match="only has rows for positions 0..5"):
+            module(7)
+
+
+def test_lecture4_t5_bucket_agrees_with_the_helper():
+    t5_bucket = lecture_function("04_relative_positions.ipynb", "defines-t5-bucket", "t5_bucket")
+    relative = torch.arange(-300, 301)
+    assert torch.equal(t5_bucket(relative), t5_relative_bucket(relative))
+    assert torch.equal(t5_bucket(relative, 16, 50), t5_relative_bucket(relative, True, 16, 50))
+
+
+def test_lecture4_alibi_agrees_with_the_helper():
+    alibi = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi")
+    for num_heads in (1, 2, 8, 16):
+        assert torch.equal(alibi(num_heads, 9), alibi_bias(num_heads, 9))
+
+
+def test_lecture4_rope_agrees_with_the_helper():
+    rope = lecture_function("04_relative_positions.ipynb", "defines-rope", "rope")
+    x = torch.randn(2, 3, 10, 16)
+    assert torch.allclose(rope(x), apply_rope(x), atol=1e-6)
+    assert torch.allclose(rope(x, base=500.0), apply_rope(x, base=500.0), atol=1e-6)
+    with pytest.raises(ValueError):
+        rope(torch.randn(4, 5))
