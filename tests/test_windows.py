@@ -70,12 +70,22 @@ def test_shuffle_is_a_reproducible_permutation():
     assert sorted(sum(first, [])) == list(range(100, 116, 2))
 
 
-def test_loader_gathers_each_batch_with_one_index(monkeypatch):
-    calls = []
-    original = WindowDataset.__getitem__
-    monkeypatch.setattr(WindowDataset, "__getitem__", lambda self, index: calls.append(index) or original(self, index))
-    list(window_loader(IDS, batch_size=4, context_length=4, stride=2))
-    assert calls == [[0, 1, 2, 3], [4, 5, 6, 7]]
+def test_loader_gathers_each_batch_with_one_tensor_of_indices():
+    loader = window_loader(IDS, batch_size=4, context_length=4, stride=2)
+    index_batches = list(loader.batch_sampler)
+    assert all(isinstance(b, torch.Tensor) for b in index_batches)
+    assert [b.tolist() for b in index_batches] == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    for (x, y), indices in zip(loader, index_batches):
+        expected = loader.dataset.__getitems__(indices)
+        assert torch.equal(x, expected[0]) and torch.equal(y, expected[1])
+
+
+def test_standard_dataloader_iteration_gives_the_same_batches():
+    loader = window_loader(IDS, batch_size=3, context_length=4, stride=2, shuffle=True)
+    standard = [tuple(batch) for batch in DataLoader.__iter__(loader)]
+    fast = list(window_loader(IDS, batch_size=3, context_length=4, stride=2, shuffle=True))
+    assert len(standard) == len(fast) == len(loader) == 3
+    assert all(torch.equal(a, c) and torch.equal(b, d) for (a, b), (c, d) in zip(standard, fast))
 
 
 def test_plain_dataloader_with_batch_size_also_works():
