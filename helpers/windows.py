@@ -1,4 +1,4 @@
-"""Training examples from one long id sequence: sliding windows as views (no copies), batched a batch at a time.
+"""Training examples from one long id sequence: sliding windows as views (no copies), batches gathered by indexing.
 
 Lecture 1 builds these; later lectures import them. `sliding_windows` returns strided views of the id
 tensor, so (4, 1) windows over 500,000 ids cost no memory beyond the ids themselves.

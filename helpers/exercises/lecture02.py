@@ -7,7 +7,7 @@ import torch
 
 from helpers.checks import exercise, expect, expect_type
 from helpers.simple_tokenizer import split_words
-from helpers.text_to_ids import _encoding
+from helpers.tokenizer import gpt2
 
 GPT2_D_MODEL = 768  # GPT-2 small (Radford et al., 2019)
 
@@ -15,7 +15,7 @@ GPT2_D_MODEL = 768  # GPT-2 small (Radford et al., 2019)
 @exercise("2.1")
 def _one_hot_bytes(answer: Any) -> None:
     expect_type(answer, int, "The number of bytes")
-    vocab_size = _encoding().n_vocab
+    vocab_size = gpt2().n_vocab
     tokens = 4 * 512
     expect(answer != tokens * GPT2_D_MODEL * 4, "That is the size of the embedded vectors. A one-hot vector has one "
                                                 "entry per vocabulary token.")
@@ -26,7 +26,7 @@ def _one_hot_bytes(answer: Any) -> None:
 @exercise("2.2")
 def _embedding_parameters(answer: Any) -> None:
     expect_type(answer, int, "The number of parameters")
-    rows, columns = _encoding().n_vocab, GPT2_D_MODEL
+    rows, columns = gpt2().n_vocab, GPT2_D_MODEL
     expect(answer != rows * columns + columns, "An embedding has no bias: only the table itself.")
     expect(answer == rows * columns, "The weight has one row of 768 numbers per vocabulary token.")
 
