@@ -1,0 +1,25 @@
+"""Load the definitions (functions, classes, imports) from a notebook cell found by its tag, for agreement tests."""
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+import nbformat
+
+from helpers.course import NOTEBOOKS_DIR
+from helpers.record import tagged_cell
+
+
+def definitions(notebook: str, *tags: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Execute only the imports, functions and classes of the cells tagged `tags` (in order) and return them.
+
+    `context` holds what earlier cells of the notebook provide (e.g. {"torch": torch}).
+    """
+    book = nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4)
+    namespace: dict[str, Any] = dict(context or {})
+    for tag in tags:
+        tree = ast.parse(tagged_cell(book, tag).source)
+        kept = [node for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+        exec(compile(ast.Module(body=kept, type_ignores=[]), f"{notebook}[{tag}]", "exec"), namespace)
+    return namespace
