@@ -1,6 +1,7 @@
-"""Run the code a lecture notebook defines in a tagged cell, so a test can compare it with the helpers' version."""
+"""Load the definitions (functions, classes, imports) from a notebook cell found by its tag, for agreement tests."""
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import nbformat
@@ -9,9 +10,16 @@ from helpers.course import NOTEBOOKS_DIR
 from helpers.record import tagged_cell
 
 
-def run_tagged_cell(notebook_name: str, tag: str, namespace: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Execute the one cell tagged `tag` in notebooks/`notebook_name` and return the names it defines."""
-    notebook = nbformat.read(NOTEBOOKS_DIR / notebook_name, as_version=4)
-    namespace = dict(namespace or {})
-    exec(compile(tagged_cell(notebook, tag).source, f"{notebook_name}[{tag}]", "exec"), namespace)
+def definitions(notebook: str, *tags: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Execute only the imports, functions and classes of the cells tagged `tags` (in order) and return them.
+
+    `context` holds what earlier cells of the notebook provide (e.g. {"torch": torch}).
+    """
+    book = nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4)
+    namespace: dict[str, Any] = dict(context or {})
+    for tag in tags:
+        tree = ast.parse(tagged_cell(book, tag).source)
+        kept = [node for node in tree.body
+                if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+        exec(compile(ast.Module(body=kept, type_ignores=[]), f"{notebook}[{tag}]", "exec"), namespace)
     return namespace

@@ -7,7 +7,7 @@ from torch import nn
 from helpers.input_embedding import InputEmbedding
 from helpers.positions import sinusoidal_table
 from helpers.seeding import seed_everything
-from notebook_code import run_tagged_cell
+from notebook_code import definitions
 
 VOCAB, D_MODEL, CONTEXT = 50, 16, 8
 
@@ -70,8 +70,8 @@ def test_layer_norm_gives_each_vector_mean_zero_and_unit_variance():
 
 @pytest.mark.parametrize("options", [{}, {"positions": "sinusoidal", "num_segments": 2, "layer_norm": True}])
 def test_notebook_version_matches_the_helper(options):
-    namespace = run_tagged_cell("06_input_embedding.ipynb", "defines-input-embedding",
-                                {"torch": torch, "nn": nn, "sinusoidal_table": sinusoidal_table})
+    namespace = definitions("06_input_embedding.ipynb", "defines-input-embedding",
+                            context={"torch": torch, "nn": nn, "sinusoidal_table": sinusoidal_table})
     seed_everything(0)
     notebook_module = namespace["InputEmbedding"](VOCAB, D_MODEL, CONTEXT, **options)
     helper_module = make(**options)

@@ -64,3 +64,9 @@ def test_live_figure_refresh_replaces_the_picture():
     assert after != before and after.startswith(b"\x89PNG")
     with pytest.raises(TypeError, match="needs a matplotlib Figure"):
         LiveFigure(ax)
+
+
+def test_progress_yields_everything_and_reports_completion(capsys):
+    from helpers.progress import progress
+    assert list(progress(range(5), "counting")) == [0, 1, 2, 3, 4]
+    assert capsys.readouterr().out == "counting: done, 5 of 5 steps\n"

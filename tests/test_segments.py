@@ -4,14 +4,14 @@ import pytest
 
 from helpers.plotting import OKABE_ITO
 from helpers.segments import pair_with_segments, segment_strip
-from notebook_code import run_tagged_cell
+from notebook_code import definitions
 
 PAIRS = [(["the", "cat"], ["on", "the", "mat", "."]), ([], ["b"]), (["a"], []), ([], [])]
 
 
 @pytest.mark.parametrize("tokens_a, tokens_b", PAIRS)
 def test_notebook_make_pair_matches_the_helper(tokens_a, tokens_b):
-    make_pair = run_tagged_cell("05_segment_embeddings.ipynb", "defines-pair")["make_pair"]
+    make_pair = definitions("05_segment_embeddings.ipynb", "defines-pair")["make_pair"]
     assert make_pair(tokens_a, tokens_b) == pair_with_segments(tokens_a, tokens_b)
 
 
