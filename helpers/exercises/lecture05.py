@@ -26,7 +26,7 @@ def _token_type_ids(answer: Any) -> None:
     expect(list(answer) == expected, "Every token of the question is in A, every token of the passage in B.")
 
 
-def exercise_5_2_tables() -> tuple[torch.Tensor, ...]:
+def _exercise_5_2_tables() -> tuple[torch.Tensor, ...]:
     """The tiny tables and ids that Exercise 5.2 gives in the notebook."""
     token_table = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     position_table = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
@@ -38,7 +38,7 @@ def exercise_5_2_tables() -> tuple[torch.Tensor, ...]:
 
 @exercise("5.2")
 def _sum_of_three(answer: Any) -> None:
-    token_table, position_table, segment_table, ids, segment_ids = exercise_5_2_tables()
+    token_table, position_table, segment_table, ids, segment_ids = _exercise_5_2_tables()
     positions = torch.arange(ids.shape[1])
     expected = token_table[ids] + position_table[positions] + segment_table[segment_ids]
     expect_type(answer, torch.Tensor, "Your answer")
