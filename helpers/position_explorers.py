@@ -24,6 +24,11 @@ def _few_ticks() -> MaxNLocator:
     return MaxNLocator(nbins=5, steps=[1, 2, 5, 10])
 
 
+def _title(ax: plt.Axes, text: str) -> None:
+    """Set a title at a fixed height (these axes have nothing above them), so draws skip placing it."""
+    ax.set_title(text, y=1.0)
+
+
 def _rows(controls: list[widgets.Widget]) -> widgets.VBox:
     """The controls in rows of CONTROLS_PER_ROW."""
     return widgets.VBox([widgets.HBox(controls[start:start + CONTROLS_PER_ROW])
@@ -100,13 +105,14 @@ class PositionalEncodingExplorer(_Explorer):
         self.table_ax.grid(False)
         self.table_ax.set(xlabel="dimension (d_model)", ylabel="position")
         (self.dot_line,) = self.dot_ax.plot([], [])
-        self.dot_ax.set(title="Similarity to position 0", xlabel="position p", ylabel="PE[0] · PE[p]")
+        self.dot_ax.set(xlabel="position p", ylabel="PE[0] · PE[p]")
+        _title(self.dot_ax, "Similarity to position 0")
         self._connect(controls, figure, widest={"d_model": 256, "base": 10.0, "num_positions": 512})
 
     def _redraw(self, values: dict[str, object]) -> None:
         table = sinusoidal_table(values["num_positions"], values["d_model"], values["base"])
         _show_matrix(self.image, table.numpy(), diverging=True)
-        self.table_ax.set_title(f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
+        _title(self.table_ax, f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
         similarity = (table @ table[0]).numpy()
         self.dot_line.set_data(np.arange(len(similarity)), similarity)
         self.dot_ax.set_xlim(0, max(len(similarity) - 1, 1))
@@ -163,9 +169,10 @@ class AttentionBiasExplorer(_Explorer):
             f"{self.controls[name].description} = {values[name]}" for name in unused)
         detail = {"ALiBi": f", head {values['head']} of {values['num_heads']}",
                   "T5 bias": f", max_distance={values['max_distance']}", "RoPE": ""}[values["scheme"]]
-        self.matrix_ax.set_title(f"{values['scheme']}{detail}")
+        _title(self.matrix_ax, f"{values['scheme']}{detail}")
         last_row = matrix[-1].flip(0).numpy()
         self.row_line.set_data(np.arange(len(last_row)), last_row)
         self.row_ax.set_xlim(0, max(len(last_row) - 1, 1))
         self.row_ax.set_ylim(float(last_row.min()) - 0.5, float(last_row.max()) + 0.5)
-        self.row_ax.set(title=f"Last query's row: {meaning}", ylabel=meaning)
+        self.row_ax.set_ylabel(meaning)
+        _title(self.row_ax, f"Last query's row: {meaning}")
