@@ -10,21 +10,49 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.ticker import MaxNLocator
 
 from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
 from helpers.positions import alibi_bias, apply_rope, attention_scores, sinusoidal_table, t5_relative_bucket
 from helpers.widgets import LiveFigure
 
+CONTROLS_PER_ROW = 2  # rows of controls that fit a 1280 px wide browser
+
+
+def _few_ticks() -> MaxNLocator:
+    """Round ticks, at most 6 per axis (matplotlib's default gives about 9): fewer labels to draw per update."""
+    return MaxNLocator(nbins=5, steps=[1, 2, 5, 10])
+
+
+def _title(ax: plt.Axes, text: str) -> None:
+    """Set a title at a fixed height (these axes have nothing above them), so draws skip placing it."""
+    ax.set_title(text, y=1.0)
+
+
+def _rows(controls: list[widgets.Widget]) -> widgets.VBox:
+    """The controls in rows of CONTROLS_PER_ROW."""
+    return widgets.VBox([widgets.HBox(controls[start:start + CONTROLS_PER_ROW])
+                         for start in range(0, len(controls), CONTROLS_PER_ROW)])
+
 
 class _Explorer:
     """Controls bound to `update`; subclasses draw in `_redraw(values)` from the controls' current values."""
 
-    def _connect(self, controls: dict[str, widgets.Widget], figure: plt.Figure) -> None:
+    def _connect(self, controls: dict[str, widgets.Widget], figure: plt.Figure, widest: dict[str, object],
+                 notes: tuple[widgets.Widget, ...] = ()) -> None:
+        """Lay the figure out once for `widest` (the control values with the widest tick labels), then draw
+        the controls' values: LiveFigure freezes its first layout, so every later state fits in it.
+        `notes` (e.g. a Label that `_redraw` fills) are shown between the controls and the figure."""
         self.controls = controls
         self._syncing = False
-        self._redraw({name: control.value for name, control in controls.items()})
+        for ax in figure.axes:
+            ax.xaxis.set_major_locator(_few_ticks())
+            ax.yaxis.set_major_locator(_few_ticks())
+        self._redraw({name: control.value for name, control in controls.items()} | widest)
         self.live = LiveFigure(figure)
-        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.live.widget])
+        self._redraw({name: control.value for name, control in controls.items()})
+        self.live.refresh()
+        self.widget = widgets.VBox([_rows(list(controls.values())), *notes, self.live.widget])
         for name, control in controls.items():
             control.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
 
@@ -56,7 +84,9 @@ def _show_matrix(image: plt.AxesImage, matrix: np.ndarray, diverging: bool) -> N
         low, high = -max(abs(low), abs(high), 1e-9), max(abs(low), abs(high), 1e-9)
     image.set_data(np.where(np.isfinite(matrix), matrix, np.nan))
     image.set_extent((-0.5, matrix.shape[1] - 0.5, matrix.shape[0] - 0.5, -0.5))
-    image.set_cmap(DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP)
+    cmap = DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP
+    if image.get_cmap().name != cmap:  # each change redraws the colour bar: only when needed
+        image.set_cmap(cmap)
     image.set_clim(low, high if high > low else low + 1)
 
 
@@ -71,17 +101,18 @@ class PositionalEncodingExplorer(_Explorer):
         }
         figure, (self.table_ax, self.dot_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
         self.image = self.table_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
-        figure.colorbar(self.image, ax=self.table_ax, label="value")
+        figure.colorbar(self.image, ax=self.table_ax, label="value", ticks=_few_ticks())
         self.table_ax.grid(False)
         self.table_ax.set(xlabel="dimension (d_model)", ylabel="position")
         (self.dot_line,) = self.dot_ax.plot([], [])
-        self.dot_ax.set(title="Similarity to position 0", xlabel="position p", ylabel="PE[0] · PE[p]")
-        self._connect(controls, figure)
+        self.dot_ax.set(xlabel="position p", ylabel="PE[0] · PE[p]")
+        _title(self.dot_ax, "Similarity to position 0")
+        self._connect(controls, figure, widest={"d_model": 256, "base": 10.0, "num_positions": 512})
 
     def _redraw(self, values: dict[str, object]) -> None:
         table = sinusoidal_table(values["num_positions"], values["d_model"], values["base"])
         _show_matrix(self.image, table.numpy(), diverging=True)
-        self.table_ax.set_title(f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
+        _title(self.table_ax, f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
         similarity = (table @ table[0]).numpy()
         self.dot_line.set_data(np.arange(len(similarity)), similarity)
         self.dot_ax.set_xlim(0, max(len(similarity) - 1, 1))
@@ -92,6 +123,7 @@ class AttentionBiasExplorer(_Explorer):
     """What a relative scheme adds to attention for every query/key pair, and along one query's row."""
 
     SCHEMES = ("T5 bias", "ALiBi", "RoPE")
+    USES = {"T5 bias": ("seq_len", "max_distance"), "ALiBi": ("seq_len", "num_heads", "head"), "RoPE": ("seq_len",)}
 
     def __init__(self, scheme: str = "ALiBi", seq_len: int = 32, num_heads: int = 8, head: int = 0,
                  max_distance: int = 128, head_dim: int = 64) -> None:
@@ -107,12 +139,14 @@ class AttentionBiasExplorer(_Explorer):
         self.vector = torch.randn(head_dim, generator=torch.Generator().manual_seed(0))  # one q = k for RoPE
         figure, (self.matrix_ax, self.row_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
         self.image = self.matrix_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
-        self.colorbar = figure.colorbar(self.image, ax=self.matrix_ax)
+        self.colorbar = figure.colorbar(self.image, ax=self.matrix_ax, ticks=_few_ticks())
         self.matrix_ax.grid(False)
         self.matrix_ax.set(xlabel="key position j", ylabel="query position i")
         (self.row_line,) = self.row_ax.plot([], [], marker=".")
         self.row_ax.set(xlabel="distance i - j (keys before the last query)")
-        self._connect(controls, figure)
+        self.unused = widgets.Label()  # which controls the chosen scheme ignores, and their values
+        self._connect(controls, figure, widest={"scheme": "ALiBi", "seq_len": 128, "num_heads": 16, "head": 15},
+                      notes=(self.unused,))
 
     def _matrix(self, values: dict[str, object]) -> tuple[torch.Tensor, str]:
         seq_len = values["seq_len"]
@@ -129,13 +163,16 @@ class AttentionBiasExplorer(_Explorer):
         values["head"] = min(values["head"], values["num_heads"] - 1)
         matrix, meaning = self._matrix(values)
         _show_matrix(self.image, matrix.numpy(), diverging=values["scheme"] != "T5 bias")
-        self.colorbar.update_normal(self.image)
         self.colorbar.set_label(meaning)
+        unused = [name for name in self.controls if name != "scheme" and name not in self.USES[values["scheme"]]]
+        self.unused.value = f"Not used by {values['scheme']}: " + ", ".join(
+            f"{self.controls[name].description} = {values[name]}" for name in unused)
         detail = {"ALiBi": f", head {values['head']} of {values['num_heads']}",
                   "T5 bias": f", max_distance={values['max_distance']}", "RoPE": ""}[values["scheme"]]
-        self.matrix_ax.set_title(f"{values['scheme']}{detail}")
+        _title(self.matrix_ax, f"{values['scheme']}{detail}")
         last_row = matrix[-1].flip(0).numpy()
         self.row_line.set_data(np.arange(len(last_row)), last_row)
         self.row_ax.set_xlim(0, max(len(last_row) - 1, 1))
         self.row_ax.set_ylim(float(last_row.min()) - 0.5, float(last_row.max()) + 0.5)
-        self.row_ax.set(title=f"Last query's row: {meaning}", ylabel=meaning)
+        self.row_ax.set_ylabel(meaning)
+        _title(self.row_ax, f"Last query's row: {meaning}")
