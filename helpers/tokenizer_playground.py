@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from helpers.plotting import OKABE_ITO, token_strip
 from helpers.text_to_ids import ENDOFTEXT, encode, token_pieces
 
-DEFAULT_TEXT = "I love LLMs! Brindlemoor's orchestra plays 🎻"
+DEFAULT_TEXT = "I love LLMs!<|endoftext|>Brindlemoor's orchestra plays 🎻"  # untick the box to see why
 _TINT = 0.35  # share of the Okabe-Ito colour mixed into white: light boxes, black text readable in any theme
 
 
@@ -49,7 +49,7 @@ def tokens_html(pieces: list[str], ids: list[int], characters: int) -> str:
 class TokenizerPlayground:
     """Type text, see its GPT-2 tokens and ids; `update(text=..., allow_endoftext=...)` redraws in place."""
 
-    def __init__(self, text: str = DEFAULT_TEXT, allow_endoftext: bool = False) -> None:
+    def __init__(self, text: str = DEFAULT_TEXT, allow_endoftext: bool = True) -> None:
         self.controls: dict[str, widgets.Widget] = {
             "text": widgets.Textarea(value=text, description="text", layout=widgets.Layout(width="95%")),
             "allow_endoftext": widgets.Checkbox(value=allow_endoftext, description=f"allow {ENDOFTEXT}"),

