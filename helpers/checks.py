@@ -6,6 +6,7 @@ a checker raises `Hint` with advice when the answer is not right yet.
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable
 from typing import Any
@@ -67,6 +68,17 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
     """Raise a Hint naming the expected type when `answer` is not an instance of `kinds`."""
     names = " or ".join(k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,)))
     expect(isinstance(answer, kinds), f"{what} should be a {names}, but you gave a {type(answer).__name__}.")
+
+
+def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, float] | None = None) -> None:
+    """Accept a number within 0.01% of `expected`; name the mistake when the answer matches a known wrong value."""
+    expect_type(answer, (int, float), what)
+    if math.isclose(answer, expected, rel_tol=1e-4):
+        return
+    for hint, wrong in (mistakes or {}).items():
+        if math.isclose(answer, wrong, rel_tol=1e-4):
+            raise Hint(hint)
+    raise Hint(f"{what} is not right yet; re-read the formula step by step.")
 
 
 def expect_tensor(answer: Any, expected: torch.Tensor, what: str, atol: float = 1e-5) -> None:

@@ -17,13 +17,13 @@ from helpers.plotting import DIVERGING_CMAP
 from helpers.segments import CLS, SEP, pair_with_segments
 from helpers.seeding import seed_everything
 from helpers.tokenizer import gpt2
-from helpers.widgets import LiveFigure
+from helpers.widgets import CourseWidget, LiveFigure
 
 PANELS = ("token x", "position p", "segment s", "sum = input embedding")
 COLOUR_LIMIT = 4.0
 
 
-class InputEmbeddingExplorer:
+class InputEmbeddingExplorer(CourseWidget):
     """Texts A and B → GPT-2 tokens → `InputEmbedding` → heatmaps of the token, position, segment and summed parts.
 
     With segments on, the input is `[CLS] A [SEP] B [SEP]` (two extra ids after GPT-2's 50,257);
@@ -37,9 +37,7 @@ class InputEmbeddingExplorer:
         self.special_ids = {CLS: self.encoding.n_vocab, SEP: self.encoding.n_vocab + 1}
         self.context_length, self.seed = context_length, seed
         self._modules: dict[tuple[str, bool, int], InputEmbedding] = {}
-        self.state: dict[str, Any] = {"text_a": text_a, "text_b": text_b, "positions": positions,
-                                      "segments": segments, "d_model": d_model}
-        self.controls: dict[str, widgets.Widget] = {
+        controls: dict[str, widgets.Widget] = {
             "text_a": widgets.Text(value=text_a, description="text A"),
             "text_b": widgets.Text(value=text_b, description="text B"),
             "positions": widgets.Dropdown(options=POSITION_KINDS, value=positions, description="positions"),
@@ -57,18 +55,17 @@ class InputEmbeddingExplorer:
         self.ax.tick_params(length=0, labelsize=8)  # few tick marks, small labels: text is most of a redraw
         self.ax.set_ylabel("token")
         self.message = widgets.HTML()
-        self._syncing = False
-        self._draw()
+        self._bind(controls)
+        self._redraw(self.values())
         self.live = LiveFigure(self.figure)
-        for name, control in self.controls.items():
-            control.observe(lambda change, name=name: self._on_control(name, change["new"]), names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.controls["text_a"], self.controls["text_b"]]),
-                                    widgets.HBox([self.controls[n] for n in ("positions", "segments", "d_model")]),
+        self.widget = widgets.VBox([widgets.HBox([controls["text_a"], controls["text_b"]]),
+                                    widgets.HBox([controls[n] for n in ("positions", "segments", "d_model")]),
                                     self.message, self.live.widget])
 
     def module(self) -> InputEmbedding:
         """The `InputEmbedding` for the current settings (seeded, so the same settings give the same tables)."""
-        key = (self.state["positions"], self.state["segments"], self.state["d_model"])
+        values = self.values()
+        key = (values["positions"], values["segments"], values["d_model"])
         if key not in self._modules:
             seed_everything(self.seed)
             self._modules[key] = InputEmbedding(self.encoding.n_vocab + len(self.special_ids), key[2],
@@ -78,8 +75,9 @@ class InputEmbeddingExplorer:
 
     def inputs(self) -> tuple[list[str], torch.Tensor, torch.Tensor | None]:
         """Tokens, token ids (1, seq_len) and segment ids (1, seq_len) or None, for the current texts."""
-        ids_a, ids_b = (self.encoding.encode(self.state[name]) for name in ("text_a", "text_b"))
-        if not self.state["segments"]:
+        values = self.values()
+        ids_a, ids_b = (self.encoding.encode(values[name]) for name in ("text_a", "text_b"))
+        if not values["segments"]:
             ids = ids_a + ids_b
             return [self.encoding.decode([i]) for i in ids], torch.tensor([ids]), None
         pair, types = pair_with_segments(ids_a, ids_b)
@@ -98,26 +96,7 @@ class InputEmbeddingExplorer:
             total = module(ids, segment_ids)[0]
         return tokens, dict(zip(PANELS, (token, position, segment, total)))
 
-    def update(self, **changes: Any) -> None:
-        """Apply control values (text_a, text_b, positions, segments, d_model) and redraw the figure in place."""
-        unknown = set(changes) - set(self.state)
-        if unknown:
-            raise ValueError(f"Unknown setting(s) {sorted(unknown)}; choose from {sorted(self.state)}.")
-        self.state.update(changes)
-        self._syncing = True  # show the new values on the controls without calling update() again
-        try:
-            for name, value in changes.items():
-                self.controls[name].value = value
-        finally:
-            self._syncing = False
-        self._draw()
-        self.live.refresh()
-
-    def _on_control(self, name: str, value: Any) -> None:
-        if not self._syncing:
-            self.update(**{name: value})
-
-    def _draw(self) -> None:
+    def _redraw(self, values: dict[str, Any]) -> None:
         try:
             tokens, panels = self.parts()
         except ValueError as error:
@@ -131,7 +110,7 @@ class InputEmbeddingExplorer:
         self.ax.set_xticks([k * (d_model + 1) + (d_model - 1) / 2 for k in range(len(PANELS))], PANELS)
         self.ax.set_xlabel(f"each panel: dimensions 0..{d_model - 1} of d_model")
         self.ax.set_yticks(range(seq_len), [t.replace(" ", "␣") for t in tokens])
-        segments = "[CLS] A [SEP] B [SEP]" if self.state["segments"] else "one stream, no segments"
+        segments = "[CLS] A [SEP] B [SEP]" if values["segments"] else "one stream, no segments"
         self.ax.set_title(f"Input embedding (seq_len={seq_len}, d_model={d_model}): "
-                          f"{self.state['positions']} positions, {segments}")
+                          f"{values['positions']} positions, {segments}")
         self.message.value = f"shape of every panel: (seq_len={seq_len}, d_model={d_model})"

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
 from helpers.positions import alibi_bias, apply_rope, attention_scores, sinusoidal_table, t5_relative_bucket
-from helpers.widgets import LiveFigure
+from helpers.widgets import CourseWidget, LiveFigure
 
 CONTROLS_PER_ROW = 2  # rows of controls that fit a 1280 px wide browser
 
@@ -35,45 +35,22 @@ def _rows(controls: list[widgets.Widget]) -> widgets.VBox:
                          for start in range(0, len(controls), CONTROLS_PER_ROW)])
 
 
-class _Explorer:
-    """Controls bound to `update`; subclasses draw in `_redraw(values)` from the controls' current values."""
+class _Explorer(CourseWidget):
+    """A figure explorer whose layout is fixed once for its widest state (see `_connect`)."""
 
     def _connect(self, controls: dict[str, widgets.Widget], figure: plt.Figure, widest: dict[str, object],
                  notes: tuple[widgets.Widget, ...] = ()) -> None:
         """Lay the figure out once for `widest` (the control values with the widest tick labels), then draw
         the controls' values: LiveFigure freezes its first layout, so every later state fits in it.
         `notes` (e.g. a Label that `_redraw` fills) are shown between the controls and the figure."""
-        self.controls = controls
-        self._syncing = False
+        self._bind(controls)
         for ax in figure.axes:
             ax.xaxis.set_major_locator(_few_ticks())
             ax.yaxis.set_major_locator(_few_ticks())
-        self._redraw({name: control.value for name, control in controls.items()} | widest)
+        self._redraw(self.values() | widest)
         self.live = LiveFigure(figure)
-        self._redraw({name: control.value for name, control in controls.items()})
-        self.live.refresh()
         self.widget = widgets.VBox([_rows(list(controls.values())), *notes, self.live.widget])
-        for name, control in controls.items():
-            control.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
-
-    def update(self, **changes: object) -> None:
-        """Set any controls by name (e.g. `update(d_model=32)`), then redraw the figure in place."""
-        unknown = set(changes) - set(self.controls)
-        if unknown:
-            raise ValueError(f"Unknown control(s) {sorted(unknown)}; this explorer has {sorted(self.controls)}.")
-        if self._syncing:
-            return
-        self._syncing = True  # the controls' own callbacks must not redraw while we set and draw
-        try:
-            for name, value in changes.items():
-                self.controls[name].value = value
-            self._redraw({name: control.value for name, control in self.controls.items()})
-        finally:
-            self._syncing = False
-        self.live.refresh()
-
-    def _redraw(self, values: dict[str, object]) -> None:
-        raise NotImplementedError
+        self.update()
 
 
 def _show_matrix(image: plt.AxesImage, matrix: np.ndarray, diverging: bool) -> None:

@@ -5,24 +5,17 @@ surfacing as a terse error from deep inside the library.
 """
 from __future__ import annotations
 
-import functools
 import numbers
 import re
 from collections.abc import Collection, Iterable
 from typing import Literal
 
-import tiktoken
 import torch
 
 from helpers.tokenizer import gpt2
 
 ENDOFTEXT = "<|endoftext|>"
 Special = Collection[str] | Literal["all"]
-
-
-@functools.cache
-def _encoding() -> tiktoken.Encoding:
-    return gpt2()
 
 
 def _as_set(special: Special) -> set[str] | Literal["all"]:
@@ -36,14 +29,14 @@ def encode(text: str, *, allowed_special: Special = frozenset(), disallowed_spec
     if text == "":
         raise ValueError("The text is empty, so it has no tokens. Type at least one character.")
     try:
-        return _encoding().encode(text, allowed_special=_as_set(allowed_special),
+        return gpt2().encode(text, allowed_special=_as_set(allowed_special),
                                   disallowed_special=_as_set(disallowed_special))
     except ValueError as error:
         found = re.search(r"<\|[a-z_]+\|>", text)
         name = found.group(0) if found else ENDOFTEXT
         raise ValueError(
             f"The text contains {name!r}, which is GPT-2's special end-of-document token (id "
-            f"{_encoding().n_vocab - 1}). tiktoken refuses it in ordinary text by default, so that text typed "
+            f"{gpt2().n_vocab - 1}). tiktoken refuses it in ordinary text by default, so that text typed "
             f"by a user cannot end a document early. If you mean the special token, pass "
             f"allowed_special={{{name!r}}}; if it is just text, pass disallowed_special=() and it is split into "
             f"ordinary tokens.") from error
@@ -59,7 +52,7 @@ def _checked_ids(ids: Iterable[int] | torch.Tensor) -> list[int]:
     elif isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
         raise TypeError(f"decode needs a list of int ids, not {type(ids).__name__}. To get ids from text, use encode.")
     ids = list(ids)
-    size = _encoding().n_vocab
+    size = gpt2().n_vocab
     for position, token_id in enumerate(ids):
         if isinstance(token_id, bool) or not isinstance(token_id, numbers.Integral):
             raise TypeError(f"Token ids must be ints, but position {position} holds {token_id!r} "
@@ -72,9 +65,9 @@ def _checked_ids(ids: Iterable[int] | torch.Tensor) -> list[int]:
 
 def decode(ids: Iterable[int] | torch.Tensor) -> str:
     """The text of a sequence of GPT-2 ids (list or 1-D integer tensor), after checking every id."""
-    return _encoding().decode(_checked_ids(ids))
+    return gpt2().decode(_checked_ids(ids))
 
 
 def token_pieces(ids: Iterable[int] | torch.Tensor) -> list[str]:
     """Each id's own text; a piece of a multi-byte character (an emoji, say) shows as '�'."""
-    return [_encoding().decode([token_id]) for token_id in _checked_ids(ids)]
+    return [gpt2().decode([token_id]) for token_id in _checked_ids(ids)]

@@ -6,6 +6,7 @@ cache, so the real `get_encoding("gpt2")` call finds them and never touches the 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -74,7 +75,8 @@ def install_gpt2_files(data_dir: Path = GPT2_DIR, cache_dir: Path | None = None)
     return cache_dir
 
 
+@functools.cache
 def gpt2() -> tiktoken.Encoding:
-    """GPT-2's tokenizer, loaded offline: the same object as `tiktoken.get_encoding("gpt2")`."""
+    """GPT-2's tokenizer, loaded offline (files verified once): the same object as `tiktoken.get_encoding("gpt2")`."""
     install_gpt2_files()
     return tiktoken.get_encoding("gpt2")

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 
 from helpers.plotting import OKABE_ITO, token_strip
 from helpers.text_to_ids import ENDOFTEXT, encode, token_pieces
+from helpers.widgets import CourseWidget
 
 DEFAULT_TEXT = "I love LLMs!<|endoftext|>Brindlemoor's orchestra plays 🎻"  # untick the box to see why
 _TINT = 0.35  # share of the Okabe-Ito colour mixed into white: light boxes, black text readable in any theme
@@ -46,41 +47,26 @@ def tokens_html(pieces: list[str], ids: list[int], characters: int) -> str:
     return f"<div>{summary}</div><div>{boxes}</div>"
 
 
-class TokenizerPlayground:
+class TokenizerPlayground(CourseWidget):
     """Type text, see its GPT-2 tokens and ids; `update(text=..., allow_endoftext=...)` redraws in place."""
 
     def __init__(self, text: str = DEFAULT_TEXT, allow_endoftext: bool = True) -> None:
-        self.controls: dict[str, widgets.Widget] = {
+        controls: dict[str, widgets.Widget] = {
             "text": widgets.Textarea(value=text, description="text", layout=widgets.Layout(width="95%")),
             "allow_endoftext": widgets.Checkbox(value=allow_endoftext, description=f"allow {ENDOFTEXT}"),
         }
         self.output = widgets.HTML()
-        self.widget = widgets.VBox([*self.controls.values(), self.output])
-        self._syncing = False
-        for name, control in self.controls.items():
-            control.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
+        self._bind(controls)
+        self.widget = widgets.VBox([*controls.values(), self.output])
         self.update()
 
-    def update(self, **changes: Any) -> None:
-        """Set any of the controls' values (text, allow_endoftext) and redraw the tokens in place."""
-        unknown = set(changes) - set(self.controls)
-        if unknown:
-            raise TypeError(f"Unknown control(s) {sorted(unknown)}; the playground has {sorted(self.controls)}.")
-        if self._syncing:
-            return
-        self._syncing = True
+    def _redraw(self, values: dict[str, Any]) -> None:
         try:
-            for name, value in changes.items():
-                self.controls[name].value = value
-        finally:
-            self._syncing = False
-        text = self.controls["text"].value
-        try:
-            pieces, ids = tokenize(text, self.controls["allow_endoftext"].value)
+            pieces, ids = tokenize(values["text"], values["allow_endoftext"])
         except ValueError as error:
             self.output.value = f'<div style="color:#D55E00">{html.escape(str(error))}</div>'
             return
-        self.output.value = tokens_html(pieces, ids, len(text))
+        self.output.value = tokens_html(pieces, ids, len(values["text"]))
 
     def draw(self, ax: Axes | None = None) -> Axes:
         """A static picture of the current state (for GitHub, nbval and printed copies)."""

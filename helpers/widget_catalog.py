@@ -1,29 +1,21 @@
 """Find every course widget class in helpers/ and drive it without a browser (benchmark and tests use this).
 
-A course widget is a public class defined in a `helpers` module that has an `update` method and whose
-code (its own or a base class's in helpers/) sets `self.controls` and `self.widget`. Discovery is by
-that interface, not by a list, so a new lecture's widget is covered as soon as its module exists.
+A course widget is a public subclass of `helpers.widgets.CourseWidget` defined in a `helpers` module.
+Discovery is by that base class, not by a list, so a new lecture's widget is covered as soon as its
+module exists.
 """
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
 
 import helpers
-
-_SETS = {name: re.compile(rf"\bself\.{name}\s*(:[^=\n]+)?=[^=]") for name in ("controls", "widget")}
-
-
-def _sets_interface(cls: type) -> bool:
-    """True when the class or one of its helpers base classes assigns both `self.controls` and `self.widget`."""
-    sources = [inspect.getsource(base) for base in cls.__mro__ if base.__module__.startswith("helpers.")]
-    return all(any(pattern.search(source) for source in sources) for pattern in _SETS.values())
+from helpers.widgets import CourseWidget
 
 
 def widget_classes() -> list[type]:
@@ -33,7 +25,7 @@ def widget_classes() -> list[type]:
         module = importlib.import_module(module_info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if (cls.__module__ == module.__name__ and not name.startswith("_")
-                    and callable(getattr(cls, "update", None)) and _sets_interface(cls)):
+                    and issubclass(cls, CourseWidget) and cls is not CourseWidget):
                 found.append(cls)
     return sorted(found, key=lambda cls: (cls.__module__, cls.__qualname__))
 

@@ -1,18 +1,22 @@
-"""Widget plumbing that works with ipywidgets 7 (Colab) and 8: a figure that redraws in place.
+"""Widget plumbing that works with ipywidgets 7 (Colab) and 8: the widgets' shared interface, and a figure
+that redraws in place.
 
-A `LiveFigure` shows a matplotlib figure as a PNG inside an `ipywidgets.Image`. A control's callback
-changes the figure's artists and calls `refresh()`: the picture is replaced without flicker and
-without rebuilding the figure.
+Every course widget is a `CourseWidget`: named `controls`, a `widget` to display, and `update(**changes)`,
+which the controls call and which redraws in place. A `LiveFigure` shows a matplotlib figure as a PNG
+inside an `ipywidgets.Image`: a redraw changes the figure's artists and calls `refresh()`, so the
+picture is replaced without flicker and without rebuilding the figure.
 """
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
+from traitlets import TraitError
 
 PNG_COMPRESS_LEVEL = 1  # zlib level 1: a few ms per picture, files barely larger than the default level 6
 
@@ -57,3 +61,56 @@ def _freeze_layout(figure: Figure) -> None:
             label = axis.label
             where = ax.transAxes.inverted().transform(label.get_transform().transform(label.get_position()))
             axis.set_label_coords(*where)
+
+
+class CourseWidget:
+    """The interface every course widget shares (the benchmark and the browser test drive it by this).
+
+    A subclass calls `_bind(controls)`, builds what it shows into `self.widget`, and implements
+    `_redraw(values)`, which updates the picture from the controls' current values. If it shows a
+    `LiveFigure` as `self.live`, `update` refreshes that after each redraw.
+    """
+
+    controls: dict[str, widgets.Widget]
+    widget: widgets.Widget
+    live: LiveFigure | None = None
+
+    def _bind(self, controls: dict[str, widgets.Widget]) -> None:
+        """Keep the controls by name and make every control call `update` when it moves."""
+        self.controls, self._syncing = controls, False
+        for name, control in controls.items():
+            control.observe(lambda change, name=name: self.update(**{name: change["new"]}), names="value")
+
+    def update(self, **changes: Any) -> None:
+        """Set any controls by name (e.g. `update(d_model=32)`), then redraw in place."""
+        unknown = sorted(set(changes) - set(self.controls))
+        if unknown:
+            raise ValueError(f"Unknown control(s) {unknown}; this widget has {sorted(self.controls)}.")
+        if self._syncing:
+            return
+        self._syncing = True  # the controls' own callbacks must not redraw while we set values and draw
+        try:
+            for name, value in changes.items():
+                _set_control(self.controls[name], name, value)
+            self._redraw(self.values())
+        finally:
+            self._syncing = False
+        if self.live is not None:
+            self.live.refresh()
+
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _redraw(self, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def _set_control(control: widgets.Widget, name: str, value: Any) -> None:
+    """Set a control's value; a value it cannot take gets an error that lists the choices."""
+    try:
+        control.value = value
+    except TraitError as error:
+        options = getattr(control, "options", None)
+        hint = f"choose one of: {', '.join(map(str, options))}" if options else str(error)
+        raise ValueError(f"{value!r} is not a valid {name}; {hint}.") from error

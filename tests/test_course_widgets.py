@@ -43,7 +43,7 @@ def test_a_class_that_cannot_be_built_with_defaults_fails_loudly():
 def test_pipeline_explorer_explains_bad_input():
     explorer = PipelineExplorer(step="token ids")
     assert explorer.controls["step"].value == "token ids"
-    with pytest.raises(ValueError, match="Unknown step 'ids'. Choose one of: raw text"):
+    with pytest.raises(ValueError, match="'ids' is not a valid step; choose one of: raw text, tokens"):
         explorer.update(step="ids")
     with pytest.raises(ValueError, match=r"Unknown control\(s\) \['steps'\]; this widget has \['step'\]"):
         explorer.update(steps="tokens")

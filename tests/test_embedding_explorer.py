@@ -45,6 +45,6 @@ def test_too_long_input_is_explained_not_raised(explorer):
     explorer.update(text_a="the cat sat on the mat.")
 
 
-def test_unknown_setting_is_refused(explorer):
-    with pytest.raises(ValueError, match="Unknown setting"):
+def test_unknown_control_is_refused(explorer):
+    with pytest.raises(ValueError, match="Unknown control"):
         explorer.update(colour="red")

@@ -40,7 +40,7 @@ def test_bad_input_shows_the_explanation_and_the_checkbox_fixes_it():
 
 
 def test_unknown_control_is_refused():
-    with pytest.raises(TypeError, match="Unknown control"):
+    with pytest.raises(ValueError, match="Unknown control"):
         TokenizerPlayground().update(colour="red")
 
 

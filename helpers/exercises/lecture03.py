@@ -6,24 +6,13 @@ from typing import Any
 
 import torch
 
-from helpers.checks import Hint, exercise, expect, expect_tensor, expect_type
-
-
-def _expect_float(answer: Any, expected: float, what: str, mistakes: dict[str, float]) -> None:
-    """Accept a number close to `expected`; name the mistake when the answer matches a known wrong value."""
-    expect_type(answer, (int, float), what)
-    if math.isclose(answer, expected, rel_tol=1e-4):
-        return
-    for hint, wrong in mistakes.items():
-        if math.isclose(answer, wrong, rel_tol=1e-4):
-            raise Hint(hint)
-    raise Hint(f"{what} is not right yet; re-read the formula step by step.")
+from helpers.checks import exercise, expect, expect_close, expect_tensor, expect_type
 
 
 @exercise("3.1")
 def _wavelength(answer: Any) -> None:
     omega = 10000.0 ** (-2 / 64)
-    _expect_float(answer, 2 * math.pi / omega, "The wavelength", {
+    expect_close(answer, 2 * math.pi / omega, "The wavelength", {
         "That is the angular frequency ω_1; a full turn takes 2π/ω_1 positions.": omega,
         "Close: that is 1/ω_1, the positions per radian. A full turn is 2π radians.": 1 / omega,
         "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.": 2 * math.pi * 10000.0 ** (1 / 64),
@@ -54,7 +43,7 @@ def _gpt2_position_parameters(answer: Any) -> None:
 @exercise("3.4")
 def _dot_product_at_distance(answer: Any) -> None:
     expected = sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(32))
-    _expect_float(answer, expected, "The dot product", {
+    expect_close(answer, expected, "The dot product", {
         "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.":
             sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(64)),
         "Use the distance k = 5 inside the cosine: cos(5·ω_i).": sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),

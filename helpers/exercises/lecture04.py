@@ -6,8 +6,7 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_tensor, expect_type
-from helpers.exercises.lecture03 import _expect_float
+from helpers.checks import exercise, expect, expect_close, expect_tensor, expect_type
 
 
 @exercise("4.1")
@@ -46,7 +45,7 @@ def _t5_bucket(answer: Any) -> None:
 @exercise("4.3")
 def _rope_angle(answer: Any) -> None:
     omega = 10000.0 ** (-2 / 8)
-    _expect_float(answer, 3 * omega, "The angle", {
+    expect_close(answer, 3 * omega, "The angle", {
         "That is ω_1, the angle per position; the query is at position 3.": omega,
         "Use the exponent -2i/head_dim with i = 1 and head_dim = 8.": 3 * 10000.0 ** (-1 / 8),
         "That is in degrees; give radians.": math.degrees(3 * omega),
@@ -55,7 +54,7 @@ def _rope_angle(answer: Any) -> None:
 
 @exercise("4.4")
 def _alibi_bias_value(answer: Any) -> None:
-    _expect_float(answer, -3 / 2, "The bias", {
+    expect_close(answer, -3 / 2, "The bias", {
         "The bias lowers the score of distant keys: it is negative.": 3 / 2,
         "That is the slope alone; multiply by the distance.": -1 / 2,
         "Head 0 has the steepest slope, 2^(-8·1/8).": -3 / 256,
