@@ -1,7 +1,7 @@
 """How fast does each course widget redraw? Median time of `update(**changes)` over many control moves.
 
 Usage (from the repository root):  python benchmarks/widget_update.py [--updates 30] [--limit-ms 100]
-Every widget class in helpers/ is found by its interface (`helpers.widget_catalog`), built with its
+Every widget class in helpers/ is found by its interface (`helpers.maintainer.widget_catalog`), built with its
 defaults, and moved control by control (each update changes one control to another valid value).
 Prints a table; exits with status 1 if any widget's median exceeds the limit (a widget should feel instant).
 """
@@ -20,7 +20,7 @@ matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers.plotting import use_course_style  # noqa: E402
-from helpers.widget_catalog import build, other_value, widget_classes  # noqa: E402
+from helpers.maintainer.widget_catalog import build, other_value, widget_classes  # noqa: E402
 
 
 def update_times_ms(instance: object, updates: int) -> list[float]:

@@ -7,7 +7,7 @@ tokens. For (context_length, stride) = (256, 128) and (4, 1) it measures, for ea
 
 * build: the time to make the loader from the id list. The list-of-tensors side is the dataset most
   tutorials write (one `torch.tensor` per input window and per target window, in a Python loop) with a
-  `DataLoader(batch_size=8)`; the course side is `torch.tensor(ids)` plus `helpers.windows.window_loader`.
+  `DataLoader(batch_size=8)`; the course side is `torch.tensor(ids)` plus `helpers.built.windows.window_loader`.
 * one pass: the time to iterate over every batch of 8 (inputs, targets) once.
 * retained memory, two ways. (1) RSS delta: in a fresh Python subprocess per side, after a warm-up,
   the resident set size (Linux /proc/self/statm) is read before and after building the loader (after
@@ -40,8 +40,8 @@ import torch  # noqa: E402
 from torch.utils.data import DataLoader, Dataset  # noqa: E402
 
 from helpers.corpus import load_corpus  # noqa: E402
-from helpers.tokenizer import gpt2  # noqa: E402
-from helpers.windows import WindowDataset, window_loader  # noqa: E402
+from helpers.tokenizer_files import gpt2  # noqa: E402
+from helpers.built.windows import WindowDataset, window_loader  # noqa: E402
 
 TARGET_TOKENS = 500_000
 BATCH_SIZE = 8

@@ -1,7 +1,9 @@
 """Pick the device the lectures run on: CUDA, then Apple MPS, then CPU, unless COURSE_DEVICE says otherwise."""
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import torch
 
@@ -51,3 +53,19 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
 def device_report(device: torch.device, reason: str) -> str:
     """One line that says which device the lecture uses and why."""
     return f"Device: {device.type} ({reason})"
+
+
+@contextlib.contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run the block with `count` CPU threads for torch, then restore the previous count (even after an error).
+
+    Tiny models train faster on one thread, and a fixed thread count keeps their sums in the same order.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"The thread count must be a whole number of at least 1, such as 1 or 4, not {count!r}.")
+    previous = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

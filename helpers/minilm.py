@@ -84,3 +84,29 @@ def load_vocab(folder: Path | None = None) -> dict[str, int]:
 def load_config(folder: Path | None = None) -> dict:
     """The model's config.json (architecture, sizes, number of token types)."""
     return json.loads((_required_dir(folder) / "config.json").read_text(encoding="utf-8"))
+
+
+TRANSFORMERS_HINT = ("This cell compares with Hugging Face's production code: pip install transformers==5.24.0 "
+                     "(then restart the kernel).")
+
+
+def _transformers() -> object:
+    """The transformers package, quiet (no progress bars or warnings in stored outputs), or a clear error."""
+    try:
+        import transformers
+    except ImportError as error:
+        raise MiniLMUnavailable(TRANSFORMERS_HINT) from error
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    return transformers
+
+
+def bert_tokenizer(folder: Path | None = None) -> object:
+    """The real BERT (WordPiece) tokenizer of all-MiniLM-L6-v2, loaded offline from the installed files."""
+    return _transformers().AutoTokenizer.from_pretrained(str(_required_dir(folder)), local_files_only=True)
+
+
+def bert_model(folder: Path | None = None) -> object:
+    """The real `transformers.BertModel` of all-MiniLM-L6-v2 (6 layers, d_model 384) on the CPU, in eval mode."""
+    model = _transformers().BertModel.from_pretrained(str(_required_dir(folder)), local_files_only=True)
+    return model.eval()

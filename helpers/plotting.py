@@ -2,7 +2,7 @@
 
 Figures have a white background, so they stay readable in JupyterLab's dark theme too. In Jupyter, every
 figure's PNG also carries a text description built from its titles and axis labels (`figure_alt_text`),
-which the static course site (`python -m helpers.site`) uses as the image's alt text.
+which the static course site (`python -m helpers.maintainer.site`) uses as the image's alt text.
 """
 from __future__ import annotations
 

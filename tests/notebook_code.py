@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 import nbformat
 
 from helpers.course import NOTEBOOKS_DIR
-from helpers.record import tagged_cell
+from helpers.maintainer.record import tagged_cell
 
 
 def definitions(notebook: str, *tags: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -23,3 +24,16 @@ def definitions(notebook: str, *tags: str, context: dict[str, Any] | None = None
                 if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
         exec(compile(ast.Module(body=kept, type_ignores=[]), f"{notebook}[{tag}]", "exec"), namespace)
     return namespace
+
+
+SOLUTION = re.compile(r"\A<details><summary><b>Solution[^<]*</b>[^<]*</summary>\n\n```python\n(?P<code>.*?)\n```\n\n</details>\Z",
+                      re.S)
+
+
+def solution_code(cell: nbformat.NotebookNode) -> str:
+    """The Python code inside a collapsed solution cell (Markdown, so GitHub shows neither code nor output)."""
+    found = SOLUTION.match(cell.source)
+    if cell.cell_type != "markdown" or found is None:
+        raise ValueError(f"A solution must be a Markdown cell holding <details><summary><b>Solution ...</b>"
+                         f"</summary>, a ```python block and </details>; got:\n{cell.source[:200]}")
+    return found.group("code")

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from helpers import checks
+from helpers.exercises import checking as checks
 
 
 def test_unanswered_wrong_and_right(capsys):
@@ -17,11 +17,11 @@ def test_unanswered_wrong_and_right(capsys):
 
 def test_wrong_type_gets_a_hint_not_a_crash(capsys):
     checks.check("0.3", [[0, 0]])
-    assert "should be a Tensor, but you gave a list" in capsys.readouterr().out
+    assert "should be of type Tensor, but you gave a list" in capsys.readouterr().out
 
 
 def test_unknown_exercise_lists_known_ones():
-    with pytest.raises(KeyError, match="no exercise '9.9'. Known exercises: 0.0, 0.1"):
+    with pytest.raises(KeyError, match="no exercise '9.9'. Known: 0.0, 0.1"):
         checks.check("9.9", 1)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from helpers import corpus
 from helpers.course import badge_markdown, setup_cell_source
-from helpers.record import sync_canonical_cells
+from helpers.maintainer.record import sync_canonical_cells
 
 
 def test_corpus_is_the_course_story():

@@ -5,8 +5,8 @@ import pytest
 
 from helpers import plotting
 from helpers.course import NOTEBOOKS_DIR
-from helpers.pipeline_explorer import PipelineExplorer
-from helpers.widget_catalog import descendants, build, other_value, shown, widget_classes
+from helpers.widgets.pipeline_explorer import PipelineExplorer
+from helpers.maintainer.widget_catalog import descendants, build, other_value, shown, widget_classes
 
 CLASSES = widget_classes()
 

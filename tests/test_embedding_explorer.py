@@ -3,8 +3,8 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from helpers.embedding_explorer import PANELS, InputEmbeddingExplorer
-from helpers.segments import pair_with_segments
+from helpers.widgets.embedding_explorer import PANELS, InputEmbeddingExplorer
+from helpers.built.segments import make_pair
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def test_interface_controls_widget_update(explorer):
 
 def test_default_is_a_bert_pair_with_segment_ids(explorer):
     tokens, token_ids, segment_ids = explorer.inputs()
-    _, expected_types = pair_with_segments(["a"] * 7, ["b"] * 7)   # 7 GPT-2 tokens in each default text
+    _, expected_types = make_pair(["a"] * 7, ["b"] * 7)   # 7 GPT-2 tokens in each default text
     assert tokens[0] == "[CLS]" and tokens.count("[SEP]") == 2
     assert segment_ids.tolist() == [expected_types] and token_ids.shape == (1, 17)
     _, panels = explorer.parts()

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from helpers.checks import check
-from helpers.text_to_ids import encode
-from helpers.windows import sliding_windows
+from helpers.exercises.checking import check
+from helpers.built.text_to_ids import encode
+from helpers.built.windows import sliding_windows
 
 
 def verdict(capsys, exercise_id, answer):

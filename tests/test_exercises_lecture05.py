@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from helpers import checks
+from helpers.exercises import checking as checks
 
 
 def run(exercise_id, answer, capsys):

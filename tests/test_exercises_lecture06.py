@@ -1,7 +1,7 @@
 """Lecture 6's checkers accept the right answers and give hints, not solutions, for typical mistakes."""
 import pytest
 
-from helpers import checks
+from helpers.exercises import checking as checks
 
 TOKENS, POSITIONS, NORM = 50257 * 768, 1024 * 768, 2 * 768
 

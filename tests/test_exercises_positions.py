@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from helpers.checks import check
+from helpers.exercises.checking import check
 
 
 def outcome(capsys, exercise_id, answer):
@@ -28,7 +28,7 @@ def test_right_answers_pass(capsys, exercise_id, answer):
 
 @pytest.mark.parametrize("exercise_id, answer, hint", [
     ("3.1", 10000 ** (-2 / 64), "angular frequency"),
-    ("3.1", "8.4", "should be a int or float"),
+    ("3.1", "8.4", "should be of type int or float"),
     ("3.2", torch.tensor([math.sin(3), math.sin(0.03), math.cos(3), math.cos(0.03)]), "interleaves"),
     ("3.2", torch.tensor([1.0, 2.0]), "4 numbers"),
     ("3.3", 50257 * 768, "token table"),

@@ -1,11 +1,11 @@
-"""helpers.input_embedding.InputEmbedding: shapes, broadcasting, determinism, devices, optional segments,
+"""helpers.built.input_embedding.InputEmbedding: shapes, broadcasting, determinism, devices, optional segments,
 agreement with Lecture 6's notebook version, and a clear error for every bad input a learner can type."""
 import pytest
 import torch
 from torch import nn
 
-from helpers.input_embedding import InputEmbedding
-from helpers.positions import sinusoidal_table
+from helpers.built.input_embedding import InputEmbedding
+from helpers.built.positions import sinusoidal
 from helpers.seeding import seed_everything
 from notebook_code import definitions
 
@@ -40,7 +40,7 @@ def test_seeds_example_shape_and_position_broadcast():
 
 def test_sinusoidal_positions_are_the_fixed_table_and_not_parameters():
     module = make(positions="sinusoidal")
-    assert torch.equal(module.position_vectors(CONTEXT), sinusoidal_table(CONTEXT, D_MODEL))
+    assert torch.equal(module.position_vectors(CONTEXT), sinusoidal(CONTEXT, D_MODEL))
     assert sum(p.numel() for p in module.parameters()) == VOCAB * D_MODEL
     assert "position_table" not in module.state_dict()
 
@@ -71,7 +71,7 @@ def test_layer_norm_gives_each_vector_mean_zero_and_unit_variance():
 @pytest.mark.parametrize("options", [{}, {"positions": "sinusoidal", "num_segments": 2, "layer_norm": True}])
 def test_notebook_version_matches_the_helper(options):
     namespace = definitions("06_input_embedding.ipynb", "defines-input-embedding",
-                            context={"torch": torch, "nn": nn, "sinusoidal_table": sinusoidal_table})
+                            context={"torch": torch, "nn": nn, "sinusoidal": sinusoidal})
     seed_everything(0)
     notebook_module = namespace["InputEmbedding"](VOCAB, D_MODEL, CONTEXT, **options)
     helper_module = make(**options)

@@ -2,9 +2,9 @@
 import pytest
 import torch
 
-from helpers import simple_tokenizer, windows
+from helpers.built import simple_tokenizer, windows
 from helpers.corpus import load_corpus
-from helpers.text_to_ids import encode
+from helpers.built.text_to_ids import encode
 from notebook_code import definitions
 
 NB = definitions("01_tokenization.ipynb", "defines-split-words", "defines-build-vocab", "defines-simple-tokenizer",

@@ -1,10 +1,10 @@
-"""The position explorers: the widget interface, redraws in place, numbers from helpers.positions."""
+"""The position explorers: the widget interface, redraws in place, numbers from helpers.built.positions."""
 import numpy as np
 import pytest
 import torch
 
-from helpers.position_explorers import AttentionBiasExplorer, PositionalEncodingExplorer
-from helpers.positions import alibi_bias, sinusoidal_table, t5_relative_bucket
+from helpers.widgets.position_explorers import AttentionBiasExplorer, PositionalEncodingExplorer
+from helpers.built.positions import alibi, sinusoidal, t5_bucket
 
 
 def picture(explorer):
@@ -17,7 +17,7 @@ def test_positional_encoding_explorer_redraws_in_place():
     figure, image, before = explorer.live.figure, explorer.image, picture(explorer)
     explorer.update(d_model=32, num_positions=50)
     assert explorer.live.figure is figure and explorer.image is image and picture(explorer) != before
-    assert np.allclose(explorer.image.get_array(), sinusoidal_table(50, 32).numpy())
+    assert np.allclose(explorer.image.get_array(), sinusoidal(50, 32).numpy())
     assert explorer.controls["d_model"].value == 32
 
 
@@ -26,16 +26,16 @@ def test_moving_a_control_updates_the_picture():
     before = picture(explorer)
     explorer.controls["base"].value = 100.0
     assert picture(explorer) != before
-    assert np.allclose(explorer.image.get_array(), sinusoidal_table(64, 64, 100.0).numpy())
+    assert np.allclose(explorer.image.get_array(), sinusoidal(64, 64, 100.0).numpy())
 
 
 def test_attention_bias_explorer_draws_each_scheme():
     explorer = AttentionBiasExplorer(seq_len=10, num_heads=4, head=2)
     shown = np.ma.filled(explorer.image.get_array(), np.nan)
-    assert np.array_equal(np.isnan(shown), torch.isinf(alibi_bias(4, 10)[2]).numpy())
+    assert np.array_equal(np.isnan(shown), torch.isinf(alibi(4, 10)[2]).numpy())
     explorer.update(scheme="T5 bias", max_distance=32)
     relative = torch.arange(10)[None, :] - torch.arange(10)[:, None]
-    assert np.array_equal(explorer.image.get_array(), t5_relative_bucket(relative, max_distance=32).numpy())
+    assert np.array_equal(explorer.image.get_array(), t5_bucket(relative, max_distance=32).numpy())
     explorer.update(scheme="RoPE")
     scores = np.asarray(explorer.image.get_array())
     assert np.allclose(np.diagonal(scores, 1), np.diagonal(scores, 1)[0], atol=1e-4)  # depends on offset only

@@ -1,4 +1,4 @@
-"""helpers.positions against independent plain-Python calculations, the papers' values and the properties
+"""helpers.built.positions against independent plain-Python calculations, the papers' values and the properties
 the lectures show; clear errors on bad input; and the lectures' own versions agree with the helpers."""
 import math
 
@@ -6,9 +6,10 @@ import nbformat
 import pytest
 import torch
 
-from helpers.course import NOTEBOOKS_DIR
-from helpers.positions import (LearnedPositionEmbedding, alibi_bias, alibi_slopes, apply_rope, attention_scores,
-                               sinusoidal_table, t5_relative_bucket)
+from helpers.built import positions
+from helpers.built.positions import (LearnedPositions, alibi, alibi_slopes, attention_scores, rope, sinusoidal,
+                                     t5_bucket)
+from notebook_code import definitions
 
 
 def sinusoidal_loop(num_positions, d_model, base=10000.0):
@@ -45,13 +46,13 @@ def t5_bucket_loop(relative_position, bidirectional=True, num_buckets=32, max_di
 
 @pytest.mark.parametrize("num_positions, d_model, base", [(50, 16, 10000.0), (7, 2, 10000.0), (30, 8, 100.0)])
 def test_sinusoidal_matches_the_formula(num_positions, d_model, base):
-    table = sinusoidal_table(num_positions, d_model, base)
+    table = sinusoidal(num_positions, d_model, base)
     assert table.shape == (num_positions, d_model) and table.dtype == torch.float32
     assert torch.allclose(table, torch.tensor(sinusoidal_loop(num_positions, d_model, base)), atol=1e-5)
 
 
 def test_sinusoidal_shift_is_one_rotation_for_every_position():
-    table, d_model = sinusoidal_table(200, 32), 32
+    table, d_model = sinusoidal(200, 32), 32
     for k in (1, 7, 50):
         rotation = torch.zeros(d_model, d_model)
         for i in range(d_model // 2):
@@ -61,7 +62,7 @@ def test_sinusoidal_shift_is_one_rotation_for_every_position():
 
 
 def test_sinusoidal_dot_product_depends_only_on_distance():
-    table = sinusoidal_table(300, 64)
+    table = sinusoidal(300, 64)
     k = torch.arange(100)
     assert torch.allclose((table[0] * table[k]).sum(-1), (table[150] * table[150 + k]).sum(-1), atol=1e-3)
 
@@ -69,50 +70,50 @@ def test_sinusoidal_dot_product_depends_only_on_distance():
 @pytest.mark.parametrize("d_model", [7, 0, -4])
 def test_sinusoidal_rejects_odd_or_empty_d_model(d_model):
     with pytest.raises(ValueError, match="d_model must be a positive even integer"):
-        sinusoidal_table(10, d_model)
+        sinusoidal(10, d_model)
     with pytest.raises(ValueError, match="num_positions must be a positive integer"):
-        sinusoidal_table(0, 8)
+        sinusoidal(0, 8)
 
 
 def test_learned_positions_shape_and_clear_error_past_the_table():
     torch.manual_seed(0)
-    learned = LearnedPositionEmbedding(4, 8)
+    learned = LearnedPositions(4, 8)
     assert learned(3).shape == (3, 8) and torch.equal(learned(4), learned.table.weight)
     with pytest.raises(ValueError, match=r"needs positions 0..5, but this table only has rows for positions 0..3"):
         learned(6)
     with pytest.raises(ValueError, match="context_length must be a positive integer"):
-        LearnedPositionEmbedding(0, 8)
+        LearnedPositions(0, 8)
 
 
 def test_rope_matches_the_loop_and_takes_explicit_positions():
     x = torch.randn(2, 5, 8)
-    rotated = apply_rope(x)
+    rotated = rope(x)
     expected = torch.tensor([[rope_loop(x[b, p].tolist(), p) for p in range(5)] for b in range(2)])
     assert torch.allclose(rotated, expected, atol=1e-5)
     positions = torch.tensor([10, 3, 0, 7, 100])
     expected = torch.tensor([rope_loop(x[0, n].tolist(), int(p)) for n, p in enumerate(positions)])
-    assert torch.allclose(apply_rope(x[0], positions), expected, atol=1e-4)
+    assert torch.allclose(rope(x[0], positions=positions), expected, atol=1e-4)
 
 
 def test_rope_keeps_norms_and_scores_depend_only_on_the_offset():
     q, k = torch.randn(64), torch.randn(64)
-    q_rot, k_rot = apply_rope(q.expand(40, 64)), apply_rope(k.expand(40, 64))
+    q_rot, k_rot = rope(q.expand(40, 64)), rope(k.expand(40, 64))
     assert torch.allclose(q_rot.norm(dim=-1), q.norm().expand(40), atol=1e-4)
     scores = q_rot @ k_rot.T
     for offset in range(-39, 40):
         diagonal = torch.diagonal(scores, offset=offset)
         assert torch.allclose(diagonal, diagonal[0].expand_as(diagonal), atol=1e-3)
-    shifted = apply_rope(q.expand(40, 64), torch.arange(40) + 17) @ apply_rope(k.expand(40, 64), torch.arange(40) + 17).T
+    shifted = rope(q.expand(40, 64), positions=torch.arange(40) + 17) @ rope(k.expand(40, 64), positions=torch.arange(40) + 17).T
     assert torch.allclose(shifted, scores, atol=1e-3)
 
 
 def test_rope_errors_are_clear():
     with pytest.raises(ValueError, match="head_dim .* must be a positive even integer .* got 7"):
-        apply_rope(torch.randn(3, 7))
+        rope(torch.randn(3, 7))
     with pytest.raises(ValueError, match=r"positions has shape \(4,\) but x has seq_len=3"):
-        apply_rope(torch.randn(3, 8), torch.arange(4))
+        rope(torch.randn(3, 8), positions=torch.arange(4))
     with pytest.raises(ValueError, match="needs x of shape"):
-        apply_rope(torch.randn(8))
+        rope(torch.randn(8))
 
 
 def test_alibi_slopes_are_the_papers():
@@ -128,11 +129,11 @@ def test_alibi_rejects_bad_head_counts(num_heads):
     with pytest.raises(ValueError, match="num_heads must be a positive integer"):
         alibi_slopes(num_heads)
     with pytest.raises(ValueError, match="num_heads must be a positive integer"):
-        alibi_bias(num_heads, 4)
+        alibi(num_heads, 4)
 
 
 def test_alibi_bias_values_and_masks():
-    bias = alibi_bias(2, 5)
+    bias = alibi(2, 5)
     assert bias.shape == (2, 5, 5)
     slopes = [1 / 16, 1 / 256]
     for h in range(2):
@@ -140,7 +141,7 @@ def test_alibi_bias_values_and_masks():
             for j in range(5):
                 expected = float("-inf") if j > i else -slopes[h] * (i - j)
                 assert bias[h, i, j].item() == expected
-    symmetric = alibi_bias(2, 5, causal=False)
+    symmetric = alibi(2, 5, causal=False)
     assert torch.equal(symmetric, symmetric.transpose(1, 2)) and torch.equal(symmetric.tril(), bias.nan_to_num(0).tril())
 
 
@@ -148,16 +149,16 @@ def test_t5_buckets_match_the_published_algorithm():
     relative = torch.arange(-400, 401)
     for bidirectional in (True, False):
         for num_buckets, max_distance in ((32, 128), (16, 64)):
-            got = t5_relative_bucket(relative, bidirectional, num_buckets, max_distance).tolist()
+            got = t5_bucket(relative, num_buckets, max_distance, bidirectional).tolist()
             assert got == [t5_bucket_loop(r, bidirectional, num_buckets, max_distance) for r in relative.tolist()]
 
 
 def test_t5_known_buckets():
     relative = torch.tensor([0, -1, -7, -8, -20, -127, -128, -1000, 1, 20, 1000])
-    assert t5_relative_bucket(relative).tolist() == [0, 1, 7, 8, 10, 15, 15, 15, 17, 26, 31]
-    assert t5_relative_bucket(torch.tensor([-20, 5]), bidirectional=False).tolist() == [17, 0]
+    assert t5_bucket(relative).tolist() == [0, 1, 7, 8, 10, 15, 15, 15, 17, 26, 31]
+    assert t5_bucket(torch.tensor([-20, 5]), bidirectional=False).tolist() == [17, 0]
     with pytest.raises(TypeError, match="integer tensor"):
-        t5_relative_bucket(torch.tensor([1.5]))
+        t5_bucket(torch.tensor([1.5]))
 
 
 def test_attention_scores_and_shape_errors():
@@ -169,34 +170,24 @@ def test_attention_scores_and_shape_errors():
         attention_scores(q, k, torch.randn(2, 5, 5))
 
 
-def tagged_source(notebook_name, tag):
-    notebook = nbformat.read(NOTEBOOKS_DIR / notebook_name, as_version=4)
-    cells = [c for c in notebook.cells if tag in c.metadata.get("tags", [])]
-    assert len(cells) == 1, f"{notebook_name} needs exactly one cell tagged {tag!r}"
-    return cells[0].source
-
-
 def lecture_function(notebook_name, tag, name):
-    namespace = {"torch": torch, "math": math}
-    exec(tagged_source(notebook_name, tag), namespace)
-    return namespace[name]
+    """The lecture's own version of `name`, from its tagged cell (the helper of the same name is `positions.<name>`)."""
+    return definitions(notebook_name, tag, context={"torch": torch, "math": math})[name]
 
 
 def test_lecture3_sinusoidal_agrees_with_the_helper():
-    sinusoidal = lecture_function("03_absolute_positions.ipynb", "defines-sinusoidal", "sinusoidal")
+    lecture = lecture_function("03_absolute_positions.ipynb", "defines-sinusoidal", "sinusoidal")
     for shape in [(64, 64), (10, 2), (100, 6)]:
-        assert torch.allclose(sinusoidal(*shape), sinusoidal_table(*shape), atol=1e-6)
-    assert torch.allclose(sinusoidal(20, 8, base=50.0), sinusoidal_table(20, 8, base=50.0), atol=1e-6)
-    with pytest.raises(ValueError):
-        sinusoidal(4, 5)
+        assert torch.allclose(lecture(*shape), positions.sinusoidal(*shape), atol=1e-6)
+    assert torch.allclose(lecture(20, 8, base=50.0), positions.sinusoidal(20, 8, base=50.0), atol=1e-6)
 
 
 def test_lecture3_learned_positions_agree_with_the_helper():
-    LearnedPositions = lecture_function("03_absolute_positions.ipynb", "defines-learned", "LearnedPositions")
+    lecture_class = lecture_function("03_absolute_positions.ipynb", "defines-learned", "LearnedPositions")
     torch.manual_seed(3)
-    lecture = LearnedPositions(6, 8)
+    lecture = lecture_class(6, 8)
     torch.manual_seed(3)
-    helper = LearnedPositionEmbedding(6, 8)
+    helper = positions.LearnedPositions(6, 8)
     assert torch.equal(lecture(5), helper(5))
     for module in (lecture, helper):
         with pytest.raises(ValueError, match="only has rows for positions 0..5"):
@@ -204,22 +195,20 @@ def test_lecture3_learned_positions_agree_with_the_helper():
 
 
 def test_lecture4_t5_bucket_agrees_with_the_helper():
-    t5_bucket = lecture_function("04_relative_positions.ipynb", "defines-t5-bucket", "t5_bucket")
+    lecture = lecture_function("04_relative_positions.ipynb", "defines-t5-bucket", "t5_bucket")
     relative = torch.arange(-300, 301)
-    assert torch.equal(t5_bucket(relative), t5_relative_bucket(relative))
-    assert torch.equal(t5_bucket(relative, 16, 50), t5_relative_bucket(relative, True, 16, 50))
+    assert torch.equal(lecture(relative), positions.t5_bucket(relative))
+    assert torch.equal(lecture(relative, 16, 50), positions.t5_bucket(relative, 16, 50, bidirectional=True))
 
 
 def test_lecture4_alibi_agrees_with_the_helper():
-    alibi = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi")
+    lecture = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi")
     for num_heads in (1, 2, 8, 16):
-        assert torch.equal(alibi(num_heads, 9), alibi_bias(num_heads, 9))
+        assert torch.equal(lecture(num_heads, 9), positions.alibi(num_heads, 9))
 
 
 def test_lecture4_rope_agrees_with_the_helper():
-    rope = lecture_function("04_relative_positions.ipynb", "defines-rope", "rope")
+    lecture = lecture_function("04_relative_positions.ipynb", "defines-rope", "rope")
     x = torch.randn(2, 3, 10, 16)
-    assert torch.allclose(rope(x), apply_rope(x), atol=1e-6)
-    assert torch.allclose(rope(x, base=500.0), apply_rope(x, base=500.0), atol=1e-6)
-    with pytest.raises(ValueError):
-        rope(torch.randn(4, 5))
+    assert torch.allclose(lecture(x), positions.rope(x), atol=1e-6)
+    assert torch.allclose(lecture(x, base=500.0), positions.rope(x, base=500.0), atol=1e-6)

@@ -1,9 +1,10 @@
-"""Lecture 5's pair builder: the notebook's make_pair and helpers.segments agree; the picture colours by segment."""
+"""Lecture 5's pair builder: the notebook's make_pair and helpers.built.segments agree; the picture colours by segment."""
 import matplotlib.pyplot as plt
 import pytest
 
 from helpers.plotting import OKABE_ITO
-from helpers.segments import pair_with_segments, segment_strip
+from helpers.built import segments
+from helpers.built.segments import make_pair, segment_strip
 from notebook_code import definitions
 
 PAIRS = [(["the", "cat"], ["on", "the", "mat", "."]), ([], ["b"]), (["a"], []), ([], [])]
@@ -11,23 +12,23 @@ PAIRS = [(["the", "cat"], ["on", "the", "mat", "."]), ([], ["b"]), (["a"], []), 
 
 @pytest.mark.parametrize("tokens_a, tokens_b", PAIRS)
 def test_notebook_make_pair_matches_the_helper(tokens_a, tokens_b):
-    make_pair = definitions("05_segment_embeddings.ipynb", "defines-pair")["make_pair"]
-    assert make_pair(tokens_a, tokens_b) == pair_with_segments(tokens_a, tokens_b)
+    lecture = definitions("05_segment_embeddings.ipynb", "defines-pair")["make_pair"]
+    assert lecture(tokens_a, tokens_b) == segments.make_pair(tokens_a, tokens_b)
 
 
 def test_pair_format_and_segment_ids():
-    tokens, types = pair_with_segments(["where", "?"], ["here", "."])
+    tokens, types = make_pair(["where", "?"], ["here", "."])
     assert tokens == ["[CLS]", "where", "?", "[SEP]", "here", ".", "[SEP]"]
     assert types == [0, 0, 0, 0, 1, 1, 1]
 
 
 def test_a_string_instead_of_tokens_is_explained():
     with pytest.raises(TypeError, match="tokens_b should be a list of tokens, not one string"):
-        pair_with_segments(["a"], "the cat sat")
+        make_pair(["a"], "the cat sat")
 
 
 def test_segment_strip_colours_boxes_by_segment():
-    tokens, types = pair_with_segments(["a"], ["b"])
+    tokens, types = make_pair(["a"], ["b"])
     ax = segment_strip(tokens, types, title="t")
     colours = [box.get_facecolor()[:3] for box in ax.patches]
     assert colours[0] == colours[2] != colours[3] == colours[4]

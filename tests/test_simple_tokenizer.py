@@ -1,7 +1,7 @@
-"""helpers.simple_tokenizer: Lecture 1's word tokenizer, its vocabulary, <|unk|> and clear errors."""
+"""helpers.built.simple_tokenizer: Lecture 1's word tokenizer, its vocabulary, <|unk|> and clear errors."""
 import pytest
 
-from helpers.simple_tokenizer import ENDOFTEXT, UNK, SimpleTokenizer, build_vocab, split_words
+from helpers.built.simple_tokenizer import ENDOFTEXT, UNK, SimpleTokenizer, build_vocab, split_words
 
 WORDS = split_words("The cat sat on the mat. On the mat the cat sat!")
 

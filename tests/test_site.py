@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from helpers.course import LECTURES, NOTEBOOKS_DIR
-from helpers.site import main, page_name, rewrite_links
+from helpers.maintainer.site import main, page_name, rewrite_links
 from test_readme import fenced_block
 
 PRESENT = [lecture for lecture in LECTURES if (NOTEBOOKS_DIR / lecture.filename).exists()]
@@ -36,7 +36,7 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """The site as the README's command builds it (`python -m helpers.site`, here into a temporary folder)."""
+    """The site as the README's command builds it (`python -m helpers.maintainer.site`, here into a temporary folder)."""
     out = tmp_path_factory.mktemp("build") / "site"
     main(["--out", str(out)])
     return out, {path.name: Page(path) for path in sorted(out.iterdir())}
@@ -78,13 +78,13 @@ def test_figures_alt_text_comes_from_their_titles(site):
     _, pages = site
     alts = [image["alt"] for image in pages["00_setup.html"].images if image["src"].startswith("data:")]
     assert "Figure: Where we are: raw text" in alts
-    assert all(alt.startswith("Figure: ") for alt in alts), "re-record with `python -m helpers.record`"
+    assert all(alt.startswith("Figure: ") for alt in alts), "re-record with `python -m helpers.maintainer.record`"
 
 
 def test_solutions_are_collapsed_and_widgets_replaced_by_a_note(site):
     out, _ = site
     text = (out / "00_setup.html").read_text(encoding="utf-8")
-    assert text.count('<details class="course-solution">') == 4
+    assert text.count('<details><summary><b>Solution') == 4 and '<div class="highlight"><pre><span></span><span class="n">answer' in text
     assert "course-widget-note" in text and "widget-state+json" not in text
 
 
@@ -100,4 +100,4 @@ def test_links_to_missing_lectures_are_unlinked_and_repository_files_point_to_gi
 
 
 def test_the_readme_site_command_is_this_module():
-    assert fenced_block("site-command") == ["python -m helpers.site"]
+    assert fenced_block("site-command") == ["python -m helpers.maintainer.site"]

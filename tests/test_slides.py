@@ -1,4 +1,4 @@
-"""Lecturer mode: every cell carries slide metadata from `helpers.record`, and every lecture converts to slides."""
+"""Lecturer mode: every cell carries slide metadata from `helpers.maintainer.record`, and every lecture converts to slides."""
 import re
 import shlex
 import subprocess
@@ -9,7 +9,7 @@ import pytest
 from nbconvert import SlidesExporter
 
 from helpers.course import NOTEBOOKS_DIR
-from helpers.record import slide_type
+from helpers.maintainer.record import slide_type
 from test_readme import fenced_block
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -38,7 +38,7 @@ def test_every_cell_has_the_slide_type_record_gives_it(path):
     cells = nbformat.read(path, as_version=4).cells
     stored = [c.metadata.get("slideshow", {}).get("slide_type") for c in cells]
     expected = [slide_type(c, previous) for c, previous in zip(cells, [None, *cells[:-1]])]
-    assert stored == expected, "re-record with `python -m helpers.record` to store the slide types"
+    assert stored == expected, "re-record with `python -m helpers.maintainer.record` to store the slide types"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)

@@ -1,9 +1,9 @@
-"""helpers.text_to_ids: GPT-2's encode/decode with clear errors for what a learner can get wrong."""
+"""helpers.built.text_to_ids: GPT-2's encode/decode with clear errors for what a learner can get wrong."""
 import numpy as np
 import pytest
 import torch
 
-from helpers.text_to_ids import decode, encode, token_pieces
+from helpers.built.text_to_ids import decode, encode, token_pieces
 
 
 def test_seed_sentence():

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers.tokenizer import GPT2_DIR, TokenizerFilesError, install_gpt2_files, verified_gpt2_file
+from helpers.tokenizer_files import GPT2_DIR, TokenizerFilesError, install_gpt2_files, verified_gpt2_file
 
 ROOT = GPT2_DIR.parent.parent
 

@@ -2,8 +2,8 @@
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers.text_to_ids import encode
-from helpers.tokenizer_playground import DEFAULT_TEXT, TokenizerPlayground, tokens_html
+from helpers.built.text_to_ids import encode
+from helpers.widgets.tokenizer_playground import DEFAULT_TEXT, TokenizerPlayground, tokens_html
 
 
 def test_default_state_shows_tokens_ids_and_count():

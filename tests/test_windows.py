@@ -1,9 +1,9 @@
-"""helpers.windows: windows are views of the ids, batches are gathered at once, bad input is explained."""
+"""helpers.built.windows: windows are views of the ids, batches are gathered at once, bad input is explained."""
 import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from helpers.windows import WindowDataset, sliding_windows, window_loader
+from helpers.built.windows import WindowDataset, sliding_windows, window_loader
 
 IDS = torch.arange(100, 120)
 

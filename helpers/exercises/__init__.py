@@ -1,1 +1,1 @@
-"""Exercise checkers, one module per lecture (`lecture00.py`, ...); `helpers.checks` loads them all."""
+"""Exercises: the checking machinery (`checking.py`) and one module of checkers per lecture (`lecture00.py`, ...)."""

@@ -5,9 +5,9 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_type
+from helpers.exercises.checking import exercise, expect, expect_type
 from helpers.plotting import PIPELINE_STEPS
-from helpers.tokenizer import gpt2
+from helpers.tokenizer_files import gpt2
 
 
 @exercise("0.1")

@@ -5,10 +5,10 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_tensor, expect_type
+from helpers.exercises.checking import exercise, expect, expect_tensor, expect_type
 from helpers.corpus import load_corpus
-from helpers.text_to_ids import ENDOFTEXT, encode, token_pieces
-from helpers.windows import sliding_windows
+from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
+from helpers.built.windows import sliding_windows
 
 
 @exercise("1.1")

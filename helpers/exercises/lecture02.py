@@ -5,9 +5,9 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_type
-from helpers.simple_tokenizer import split_words
-from helpers.tokenizer import gpt2
+from helpers.exercises.checking import exercise, expect, expect_type
+from helpers.built.simple_tokenizer import split_words
+from helpers.tokenizer_files import gpt2
 
 GPT2_D_MODEL = 768  # GPT-2 small (Radford et al., 2019)
 

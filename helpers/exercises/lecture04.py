@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_close, expect_tensor, expect_type
+from helpers.exercises.checking import exercise, expect, expect_close, expect_tensor, expect_type
 
 
 @exercise("4.1")

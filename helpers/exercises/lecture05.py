@@ -5,8 +5,8 @@ from typing import Any
 
 import torch
 
-from helpers.checks import exercise, expect, expect_tensor, expect_type
-from helpers.segments import pair_with_segments
+from helpers.exercises.checking import exercise, expect, expect_tensor, expect_type
+from helpers.built.segments import make_pair
 
 QUESTION = ["where", "does", "pim", "sleep", "?"]
 PASSAGE = ["pim", "sleeps", "by", "the", "stove", "."]
@@ -16,7 +16,7 @@ BERT_BASE_D_MODEL = 768  # Devlin et al. (2019): BERT-Base has hidden size H = 7
 @exercise("5.1")
 def _token_type_ids(answer: Any) -> None:
     expect_type(answer, (list, tuple), "Your answer")
-    tokens, expected = pair_with_segments(QUESTION, PASSAGE)
+    tokens, expected = make_pair(QUESTION, PASSAGE)
     expect(all(isinstance(i, int) for i in answer), "Give whole numbers: 0 for sentence A, 1 for sentence B.")
     expect(len(answer) == len(tokens), f"Give one id per token of [CLS] A [SEP] B [SEP], special tokens included: "
                                        f"you gave {len(answer)}.")
@@ -62,5 +62,5 @@ def _first_position_of_b(answer: Any) -> None:
     expect_type(answer, int, "The position")
     length_a = 7
     expect(answer != length_a + 1, "Positions count from 0 and [CLS] takes position 0: count the [SEP] too.")
-    expect(answer == len(pair_with_segments(["a"] * length_a, ["b"])[0]) - 2,
+    expect(answer == len(make_pair(["a"] * length_a, ["b"])[0]) - 2,
            "Write out [CLS] A [SEP] B [SEP] for 7 tokens in A and number the tokens from 0.")

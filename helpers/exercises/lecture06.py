@@ -5,7 +5,7 @@ from typing import Any
 
 import torch
 
-from helpers.checks import Hint, exercise, expect, expect_type
+from helpers.exercises.checking import Hint, exercise, expect, expect_type
 
 # GPT-2 small (Radford et al., 2019): 50,257 tokens, a context of 1,024 positions, d_model = 768.
 GPT2_VOCAB, GPT2_CONTEXT, GPT2_D_MODEL = 50257, 1024, 768

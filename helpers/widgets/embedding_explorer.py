@@ -1,6 +1,6 @@
 """A widget to explore the input embedding: type two texts, choose positions and segments, see each part's shape.
 
-The computation is Lecture 5's pair format (`helpers.segments`) and Lecture 6's `InputEmbedding`; the
+The computation is Lecture 5's pair format (`helpers.built.segments`) and Lecture 6's `InputEmbedding`; the
 figure is redrawn in place through `LiveFigure` (ipywidgets 7 and 8).
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from helpers.input_embedding import POSITION_KINDS, InputEmbedding
+from helpers.built.input_embedding import POSITION_KINDS, InputEmbedding
 from helpers.plotting import DIVERGING_CMAP
-from helpers.segments import CLS, SEP, pair_with_segments
+from helpers.built.segments import CLS, SEP, make_pair
 from helpers.seeding import seed_everything
-from helpers.tokenizer import gpt2
+from helpers.tokenizer_files import gpt2
 from helpers.widgets import CourseWidget, LiveFigure
 
 PANELS = ("token x", "position p", "segment s", "sum = input embedding")
@@ -80,7 +80,7 @@ class InputEmbeddingExplorer(CourseWidget):
         if not values["segments"]:
             ids = ids_a + ids_b
             return [self.encoding.decode([i]) for i in ids], torch.tensor([ids]), None
-        pair, types = pair_with_segments(ids_a, ids_b)
+        pair, types = make_pair(ids_a, ids_b)
         tokens = [t if isinstance(t, str) else self.encoding.decode([t]) for t in pair]
         ids = [self.special_ids.get(t, t) for t in pair]
         return tokens, torch.tensor([ids]), torch.tensor([types])

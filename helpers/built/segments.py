@@ -13,7 +13,7 @@ from helpers.plotting import OKABE_ITO, token_strip
 CLS, SEP = "[CLS]", "[SEP]"
 
 
-def pair_with_segments(tokens_a: Sequence[str | int], tokens_b: Sequence[str | int]
+def make_pair(tokens_a: Sequence[str | int], tokens_b: Sequence[str | int]
                        ) -> tuple[list[str | int], list[int]]:
     """`[CLS] A [SEP] B [SEP]` and its token_type_ids: 0 for [CLS], A and the first [SEP]; 1 for B and the last [SEP].
 

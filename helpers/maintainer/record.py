@@ -1,6 +1,6 @@
 """Re-record notebook outputs: sync the badge and setup cell, mark slides, then execute on the CPU.
 
-Usage (from the repository root):  python -m helpers.record [notebooks/03_*.ipynb ...]
+Usage (from the repository root):  python -m helpers.maintainer.record [notebooks/03_*.ipynb ...]
 With no arguments every notebook in notebooks/ is re-recorded. Outputs are always recorded on the CPU
 (COURSE_DEVICE=cpu) so that the stored numbers are the ones every machine reproduces. Every cell also
 gets its slide type (`slide_type`), so each lecture can be presented with `jupyter nbconvert --to slides`.
@@ -44,13 +44,15 @@ def slide_type(cell: nbformat.NotebookNode, previous: nbformat.NotebookNode | No
     """Lecturer mode: a `#`/`##` heading starts a slide; a `###` heading, or an explanation after code, a
     sub-slide (below it); each code cell is a fragment (shown with its output on the next key press);
     solutions are speaker notes; other Markdown continues the current slide."""
+    if "solution" in cell.metadata.get("tags", []):
+        return "notes"
     if cell.cell_type == "markdown":
         heading = re.match(r"(#{1,3}) ", cell.source.lstrip())
         if heading:
             return "slide" if len(heading.group(1)) <= 2 else "subslide"
-        return "subslide" if previous is not None and previous.cell_type == "code" else "-"
-    if "solution" in cell.metadata.get("tags", []):
-        return "notes"
+        after_code = previous is not None and (previous.cell_type == "code"
+                                               or "solution" in previous.metadata.get("tags", []))
+        return "subslide" if after_code else "-"
     return "fragment"
 
 

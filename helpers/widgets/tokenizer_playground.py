@@ -1,6 +1,6 @@
 """Lecture 1's tokenizer playground: type text, see GPT-2's tokens as coloured boxes with their ids and the count.
 
-The computation is `helpers.text_to_ids` (the checked GPT-2 encode taught in Lecture 1); bad input
+The computation is `helpers.built.text_to_ids` (the checked GPT-2 encode taught in Lecture 1); bad input
 (empty text, a special token) shows the explanation instead of a traceback.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import ipywidgets as widgets
 from matplotlib.axes import Axes
 
 from helpers.plotting import OKABE_ITO, token_strip
-from helpers.text_to_ids import ENDOFTEXT, encode, token_pieces
+from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
 from helpers.widgets import CourseWidget
 
 DEFAULT_TEXT = "I love LLMs!<|endoftext|>Brindlemoor's orchestra plays 🎻"  # untick the box to see why

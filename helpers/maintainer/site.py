@@ -1,6 +1,6 @@
 """Render the course as a small static website that reads offline: an index page and one page per lecture.
 
-Usage (from the repository root):  python -m helpers.site [--out site]
+Usage (from the repository root):  python -m helpers.maintainer.site [--out site]
 Lectures are rendered in course order with their stored outputs (nothing is executed) by nbconvert, with
 JupyterLab's look. Figures get alt text from their titles (see `helpers.plotting.figure_alt_text`),
 solutions are collapsed, live widgets are replaced by a note (the static picture above each one stays),

@@ -2,7 +2,7 @@
 
 Each explorer has `controls` (name -> ipywidgets control), `widget` (what a notebook displays) and
 `update(**changes)`, which the controls call: it changes the figure's artists and refreshes the picture
-in place. The numbers come from `helpers.positions`, the functions the lectures build.
+in place. The numbers come from `helpers.built.positions`, the functions the lectures build.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import torch
 from matplotlib.ticker import MaxNLocator
 
 from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
-from helpers.positions import alibi_bias, apply_rope, attention_scores, sinusoidal_table, t5_relative_bucket
+from helpers.built.positions import alibi, rope, attention_scores, sinusoidal, t5_bucket
 from helpers.widgets import CourseWidget, LiveFigure
 
 CONTROLS_PER_ROW = 2  # rows of controls that fit a 1280 px wide browser
@@ -87,7 +87,7 @@ class PositionalEncodingExplorer(_Explorer):
         self._connect(controls, figure, widest={"d_model": 256, "base": 10.0, "num_positions": 512})
 
     def _redraw(self, values: dict[str, object]) -> None:
-        table = sinusoidal_table(values["num_positions"], values["d_model"], values["base"])
+        table = sinusoidal(values["num_positions"], values["d_model"], values["base"])
         _show_matrix(self.image, table.numpy(), diverging=True)
         _title(self.table_ax, f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
         similarity = (table @ table[0]).numpy()
@@ -128,11 +128,11 @@ class AttentionBiasExplorer(_Explorer):
     def _matrix(self, values: dict[str, object]) -> tuple[torch.Tensor, str]:
         seq_len = values["seq_len"]
         if values["scheme"] == "ALiBi":
-            return alibi_bias(values["num_heads"], seq_len)[values["head"]], "bias added to the score"
+            return alibi(values["num_heads"], seq_len)[values["head"]], "bias added to the score"
         if values["scheme"] == "T5 bias":
             relative = torch.arange(seq_len)[None, :] - torch.arange(seq_len)[:, None]
-            return t5_relative_bucket(relative, max_distance=values["max_distance"]).float(), "bucket id"
-        rotated = apply_rope(self.vector.expand(seq_len, -1))
+            return t5_bucket(relative, max_distance=values["max_distance"]).float(), "bucket id"
+        rotated = rope(self.vector.expand(seq_len, -1))
         return attention_scores(rotated, rotated), "q·k/√d after RoPE"
 
     def _redraw(self, values: dict[str, object]) -> None:

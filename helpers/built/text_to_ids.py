@@ -12,7 +12,7 @@ from typing import Literal
 
 import torch
 
-from helpers.tokenizer import gpt2
+from helpers.tokenizer_files import gpt2
 
 ENDOFTEXT = "<|endoftext|>"
 Special = Collection[str] | Literal["all"]

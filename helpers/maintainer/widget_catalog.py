@@ -1,6 +1,6 @@
-"""Find every course widget class in helpers/ and drive it without a browser (benchmark and tests use this).
+"""Find every course widget class in helpers/widgets/ and drive it without a browser (benchmark and tests use this).
 
-A course widget is a public subclass of `helpers.widgets.CourseWidget` defined in a `helpers` module.
+A course widget is a public subclass of `helpers.widgets.CourseWidget` defined in a `helpers.widgets` module.
 Discovery is by that base class, not by a list, so a new lecture's widget is covered as soon as its
 module exists.
 """
@@ -14,14 +14,14 @@ from typing import Any
 
 import ipywidgets as widgets
 
-import helpers
+import helpers.widgets
 from helpers.widgets import CourseWidget
 
 
 def widget_classes() -> list[type]:
-    """Every course widget class in helpers/ (sorted by module and name); import errors are not hidden."""
+    """Every course widget class in helpers/widgets/ (sorted by module and name); import errors are not hidden."""
     found = []
-    for module_info in pkgutil.walk_packages(helpers.__path__, prefix="helpers."):
+    for module_info in pkgutil.walk_packages(helpers.widgets.__path__, prefix="helpers.widgets."):
         module = importlib.import_module(module_info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if (cls.__module__ == module.__name__ and not name.startswith("_")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from helpers.positions import sinusoidal_table
+from helpers.built.positions import sinusoidal
 
 POSITION_KINDS = ("learned", "sinusoidal")
 
@@ -42,7 +42,7 @@ class InputEmbedding(nn.Module):
         if positions == "learned":
             self.position = nn.Embedding(context_length, d_model)
         else:
-            self.register_buffer("position_table", sinusoidal_table(context_length, d_model), persistent=False)
+            self.register_buffer("position_table", sinusoidal(context_length, d_model), persistent=False)
         self.segment = nn.Embedding(num_segments, d_model) if num_segments else None
         self.norm = nn.LayerNorm(d_model) if layer_norm else nn.Identity()
         self.dropout = nn.Dropout(dropout)

@@ -29,7 +29,7 @@ def pair_frequencies(dim: int, base: float = 10000.0) -> torch.Tensor:
     return base ** (-torch.arange(0, dim, 2, dtype=torch.float32) / dim)
 
 
-def sinusoidal_table(num_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
+def sinusoidal(num_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
     """The (num_positions, d_model) sinusoidal table: PE[p, 2i] = sin(p·ω_i), PE[p, 2i+1] = cos(p·ω_i)."""
     _check_positive(num_positions, "num_positions")
     _check_even(d_model, "d_model")
@@ -37,7 +37,7 @@ def sinusoidal_table(num_positions: int, d_model: int, base: float = 10000.0) ->
     return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(num_positions, d_model)
 
 
-class LearnedPositionEmbedding(nn.Module):
+class LearnedPositions(nn.Module):
     """A learned table of `context_length` position vectors (GPT-2, BERT), with a clear error past its end."""
 
     def __init__(self, context_length: int, d_model: int) -> None:
@@ -57,13 +57,13 @@ class LearnedPositionEmbedding(nn.Module):
         return self.table(torch.arange(seq_len, device=self.table.weight.device))
 
 
-def apply_rope(x: torch.Tensor, positions: torch.Tensor | None = None, base: float = 10000.0) -> torch.Tensor:
+def rope(x: torch.Tensor, base: float = 10000.0, positions: torch.Tensor | None = None) -> torch.Tensor:
     """Rotate each pair (x[..., 2i], x[..., 2i+1]) of x (..., seq_len, head_dim) by the angle position·ω_i.
 
     `positions` (seq_len,) defaults to 0..seq_len-1. Apply it to queries and keys, never to values.
     """
     if x.dim() < 2:
-        raise ValueError(f"apply_rope needs x of shape (..., seq_len, head_dim), got shape {tuple(x.shape)}.")
+        raise ValueError(f"rope needs x of shape (..., seq_len, head_dim), got shape {tuple(x.shape)}.")
     seq_len, head_dim = x.shape[-2:]
     _check_even(head_dim, "head_dim (the last dimension of x)")
     if positions is None:
@@ -90,7 +90,7 @@ def alibi_slopes(num_heads: int) -> torch.Tensor:
     return torch.tensor(slopes, dtype=torch.float32)
 
 
-def alibi_bias(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tensor:
+def alibi(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tensor:
     """ALiBi's (num_heads, seq_len, seq_len) bias -m_h·|i - j| for query i and key j.
 
     causal=True (the paper's decoder setting) puts -inf on future keys j > i, the causal mask;
@@ -105,8 +105,8 @@ def alibi_bias(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tenso
     return bias
 
 
-def t5_relative_bucket(relative_position: torch.Tensor, bidirectional: bool = True, num_buckets: int = 32,
-                       max_distance: int = 128) -> torch.Tensor:
+def t5_bucket(relative_position: torch.Tensor, num_buckets: int = 32, max_distance: int = 128,
+              bidirectional: bool = True) -> torch.Tensor:
     """T5's bucket (Raffel et al., 2020) for each relative position key - query: exact for small distances,
     logarithmically wider up to `max_distance`, one last bucket beyond. Same algorithm as Mesh TensorFlow.
     """

@@ -1,0 +1,255 @@
+"""Exercise checks: a notebook passes a learner's answer, and we print ✅ or a hint (never the solution).
+
+Each lecture registers its exercises in `helpers/exercises/lectureNN.py` with `@exercise("N.k")`;
+a checker raises `Hint` with advice when the answer is not right yet. Build-it exercises hand the
+learner's function to `check_function`, which runs it on many inputs against the course's reference and
+names the first failing case. Predict-then-run questions use `prediction(...)`, `predict` and `reveal`.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+import math
+import numbers
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+Checker = Callable[[Any], None]
+_EXERCISES: dict[str, Checker] = {}
+_PREDICTIONS: dict[str, tuple[str, ...]] = {}  # prediction id -> the choices a learner can pick
+_PREDICTED: dict[str, str] = {}                # prediction id -> what the learner picked
+
+
+class Hint(Exception):
+    """Raised by a checker: the answer is not right yet, and the message says what to look at."""
+
+
+def exercise(exercise_id: str) -> Callable[[Checker], Checker]:
+    """Register a checker under an id such as "0.1" (lecture 0, exercise 1)."""
+    def register(checker: Checker) -> Checker:
+        if exercise_id in _EXERCISES:
+            raise ValueError(f"Exercise {exercise_id} is registered twice.")
+        _EXERCISES[exercise_id] = checker
+        return checker
+    return register
+
+
+def _load_exercises() -> None:
+    import helpers.exercises as package
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name.startswith("lecture"):
+            importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+def _known(exercise_id: str, registry: dict[str, Any], what: str) -> None:
+    if not _EXERCISES:
+        _load_exercises()
+    if exercise_id not in registry:
+        known = ", ".join(sorted(registry))
+        raise KeyError(f"There is no {what} {exercise_id!r}. Known: {known}. Check the id in the cell above.")
+
+
+def check(exercise_id: str, answer: Any) -> None:
+    """Check a learner's answer to one exercise and print ✅ or a hint.
+
+    Leave the answer as `...` until you have one: the check then says what to do. For a build-it
+    exercise the answer is your function (or class); a stub that still raises NotImplementedError
+    counts as not written yet.
+    """
+    _known(exercise_id, _EXERCISES, "exercise")
+    if answer is Ellipsis:
+        print(f"✏️ Exercise {exercise_id}: replace ... with your answer, then run this cell again.")
+        return
+    try:
+        _EXERCISES[exercise_id](answer)
+    except NotWrittenYet:
+        print(f"✏️ Exercise {exercise_id}: write the body of your function (replace the "
+              "`raise NotImplementedError`), then run this cell again.")
+        return
+    except Hint as hint:
+        print(f"❌ Exercise {exercise_id}: not yet. Hint: {hint}")
+        return
+    print(f"✅ Exercise {exercise_id}: correct!")
+
+
+class NotWrittenYet(Exception):
+    """The learner's function is still the stub (it raised NotImplementedError)."""
+
+
+def prediction(exercise_id: str, choices: Sequence[str]) -> None:
+    """Register a predict-then-run question whose answer is one of `choices` (e.g. "A", "B", "C")."""
+    if exercise_id in _PREDICTIONS or exercise_id in _EXERCISES:
+        raise ValueError(f"Exercise {exercise_id} is registered twice.")
+    _PREDICTIONS[exercise_id] = tuple(str(choice).upper() for choice in choices)
+
+
+def predict(exercise_id: str, answer: Any) -> None:
+    """Record a learner's prediction before the next cell shows the result; any listed choice is accepted."""
+    _known(exercise_id, _PREDICTIONS, "prediction question")
+    choices = _PREDICTIONS[exercise_id]
+    if answer is Ellipsis:
+        print(f"✏️ Prediction {exercise_id}: replace ... with your guess ({' / '.join(choices)}) before you run "
+              "the next cell.")
+        return
+    picked = str(answer).strip().upper() if isinstance(answer, str) else None
+    if picked not in choices:
+        raise ValueError(f"Your prediction {answer!r} is not one of the choices {', '.join(choices)}: "
+                         f"write one of them as a string, e.g. answer = {choices[0]!r}.")
+    _PREDICTED[exercise_id] = picked
+    print(f"📝 Prediction {exercise_id}: you predicted {picked}. Now run the next cell and see.")
+
+
+def reveal(exercise_id: str, actual: str) -> None:
+    """Print the measured answer to a prediction question (computed by the cell) beside the learner's guess."""
+    _known(exercise_id, _PREDICTIONS, "prediction question")
+    actual = str(actual).upper()
+    if actual not in _PREDICTIONS[exercise_id]:
+        raise ValueError(f"{actual!r} is not one of the choices of {exercise_id}: {_PREDICTIONS[exercise_id]}.")
+    guess = _PREDICTED.get(exercise_id)
+    if guess is None:
+        verdict = "you made no prediction (set answer in the cell above and run it first)"
+    elif guess == actual:
+        verdict = f"you predicted {guess}: right ✅"
+    else:
+        verdict = f"you predicted {guess}: not this time; the text below explains why"
+    print(f"🔎 Prediction {exercise_id}: the answer is {actual}; {verdict}.")
+
+
+@dataclass
+class Case:
+    """One input for a build-it check: positional and keyword arguments, and how the hint names them."""
+
+    args: tuple = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def describe(self, name: str) -> str:
+        if self.label:
+            return self.label
+        shown = [_short(arg) for arg in self.args] + [f"{k}={_short(v)}" for k, v in self.kwargs.items()]
+        return f"{name}({', '.join(shown)})"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        if value.numel() <= 6:
+            return repr(value.tolist())
+        return f"<tensor of shape {tuple(value.shape)}, {str(value.dtype).removeprefix('torch.')}>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[Case], name: str,
+                   mistakes: dict[str, Callable[..., Any]] | None = None, atol: float = 1e-5) -> None:
+    """Run a learner's function on every case and compare with `reference`; raise a Hint at the first difference.
+
+    The hint names the input, the expected shape or value and what came back, never the reference code.
+    When the learner's result equals what a known mistake (a function in `mistakes`, keyed by its hint)
+    returns on that input, that mistake's hint is added. The learner's own errors become hints too.
+    """
+    expect(callable(learner), f"Pass your function itself (e.g. {name}, without parentheses), not "
+                              f"{type(learner).__name__} {_short(learner)}.")
+    for case in cases:
+        where = case.describe(name)
+        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        try:
+            got = learner(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        except NotImplementedError as stub:
+            raise NotWrittenYet() from stub
+        except Exception as error:  # the learner's bug, reported as a hint rather than a traceback
+            raise Hint(f"For {where} your function raised {type(error).__name__}: {error}") from None
+        problem = _difference(got, expected, atol)
+        if problem is None:
+            continue
+        for hint, wrong in (mistakes or {}).items():
+            try:
+                if _difference(got, wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), atol) is None:
+                    raise Hint(f"For {where}: {problem}. {hint}")
+            except Hint:
+                raise
+            except Exception:
+                continue
+        raise Hint(f"For {where}: {problem}.")
+
+
+def _difference(got: Any, expected: Any, atol: float) -> str | None:
+    """None if `got` matches `expected`, else a sentence saying how it differs (shape first, then values)."""
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(got, torch.Tensor):
+            return f"expected a tensor of shape {tuple(expected.shape)}, but your function returned {_short(got)}"
+        if tuple(got.shape) != tuple(expected.shape):
+            return f"expected shape {tuple(expected.shape)}, but your function returned shape {tuple(got.shape)}"
+        if expected.dtype.is_floating_point:
+            actual = got.detach().cpu().to(expected.dtype)
+            wrong = ~torch.isclose(actual, expected.cpu(), atol=atol, rtol=1e-4, equal_nan=True)
+        else:
+            if got.dtype.is_floating_point:
+                return f"expected whole numbers ({str(expected.dtype).removeprefix('torch.')}), got {got.dtype}"
+            actual = got.detach().cpu()
+            wrong = actual != expected.cpu()
+        if not wrong.any():
+            return None
+        index = tuple(int(i) for i in wrong.nonzero()[0])
+        return (f"the shape is right, but at index {list(index)} the value should be "
+                f"{expected.cpu()[index].item():.6g}; yours is {actual[index].item():.6g}")
+    if isinstance(expected, (tuple, list)) and expected and isinstance(expected[0], torch.Tensor):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"expected {len(expected)} tensors, but your function returned {_short(got)}"
+        for position, (mine, theirs) in enumerate(zip(got, expected)):
+            problem = _difference(mine, theirs, atol)
+            if problem is not None:
+                return f"in result {position}: {problem}"
+        return None
+    if isinstance(expected, numbers.Real) and not isinstance(expected, bool):
+        ok = isinstance(got, numbers.Real) and not isinstance(got, bool) and math.isclose(got, expected, abs_tol=atol)
+        return None if ok else f"expected {expected!r}, but your function returned {_short(got)}"
+    if got == expected:
+        return None
+    return f"expected {_short(expected)}, but your function returned {_short(got)}"
+
+
+def expect(condition: bool, hint: str) -> None:
+    """Raise `Hint(hint)` unless `condition` holds."""
+    if not condition:
+        raise Hint(hint)
+
+
+_NUMBER_KINDS = {int: numbers.Integral, float: numbers.Real}  # numpy and torch scalars count as numbers
+
+
+def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
+    """Raise a Hint naming the expected type when `answer` is not an instance of `kinds`.
+
+    `int` also accepts numpy integers and `float` any real number (an int, numpy or 0-d tensor value).
+    """
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1 and torch.Tensor not in kinds:
+        answer = answer.item()
+    accepted = tuple(_NUMBER_KINDS.get(kind, kind) for kind in kinds)
+    names = " or ".join(k.__name__ for k in kinds)
+    ok = isinstance(answer, accepted) and not (isinstance(answer, bool) and bool not in kinds)
+    expect(ok, f"{what} should be of type {names}, but you gave a {type(answer).__name__}.")
+
+
+def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, float] | None = None) -> None:
+    """Accept a number within 0.01% of `expected`; name the mistake when the answer matches a known wrong value."""
+    expect_type(answer, (int, float), what)
+    if math.isclose(answer, expected, rel_tol=1e-4):
+        return
+    for hint, wrong in (mistakes or {}).items():
+        if math.isclose(answer, wrong, rel_tol=1e-4):
+            raise Hint(hint)
+    raise Hint(f"{what} is not right yet; re-read the formula step by step.")
+
+
+def expect_tensor(answer: Any, expected: torch.Tensor, what: str, atol: float = 1e-5) -> None:
+    """Check a tensor answer: type, shape, then values (moved to the CPU, within `atol`)."""
+    expect_type(answer, torch.Tensor, what)
+    expect(tuple(answer.shape) == tuple(expected.shape),
+           f"{what} has shape {tuple(answer.shape)}; check which dimensions it should have.")
+    same = torch.allclose(answer.detach().cpu().to(expected.dtype), expected.cpu(), atol=atol)
+    expect(same, f"{what} has the right shape but different values; re-read the formula step by step.")
