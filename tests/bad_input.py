@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-COURSE_CODE = Path(__file__).resolve().parent.parent
+COURSE_CODE = Path(__file__).resolve().parent.parent / "helpers"
 
 
 @dataclass(frozen=True)
@@ -44,5 +44,7 @@ class Bad:
         message = str(info.value)
         missing = [word for word in self.mentions if word.lower() not in message.lower()]
         assert not missing, f"the message does not mention {missing}: {message!r}"
-        raised_in = Path(info.traceback[-1].path).resolve()
-        assert COURSE_CODE in raised_in.parents, f"raised from {raised_in}, not by the course's own code: {message!r}"
+        last = info.traceback[-1]
+        raised_in = Path(last.path).resolve()
+        assert COURSE_CODE in raised_in.parents and "raise" in str(last.statement), (
+            f"not raised by a `raise` in helpers/ but at {raised_in}:{last.lineno + 1}: {message!r}")
