@@ -1,0 +1,68 @@
+"""Strict nbval under every CPU kernel family and thread count a learner's machine may use.
+
+torch picks its kernels by the CPU's instruction set (ATEN_CPU_CAPABILITY) and splits sums across threads,
+so a number printed on one laptop can differ in its last digits on another. Stored outputs must reproduce on
+all of them: this runs `python -m pytest --nbval <notebooks>` once per combination and prints one line each.
+
+    python tests/cpu_matrix.py                      # every lecture, every combination this CPU can run
+    python tests/cpu_matrix.py notebooks/04_relative_positions.ipynb --threads 1 4
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def capabilities() -> list[str]:
+    """The ATEN_CPU_CAPABILITY values this CPU can run: default and avx2 on x86-64 with AVX2, avx512 where present."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ["default"]
+    found = ["default"]
+    if " avx2" in flags:
+        found.append("avx2")
+    if " avx512f" in flags and " avx512bw" in flags and " avx512vl" in flags and " avx512dq" in flags:
+        found.append("avx512")
+    return found
+
+
+def run(capability: str, threads: int, notebooks: list[str]) -> tuple[bool, float, str]:
+    env = dict(os.environ, ATEN_CPU_CAPABILITY=capability, OMP_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads), COURSE_DEVICE="cpu")
+    command = [sys.executable, "-m", "pytest", "--nbval", "-q", "-p", "no:cacheprovider", *notebooks]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    return result.returncode == 0, time.perf_counter() - start, summary if result.returncode == 0 else result.stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", default=sorted(str(p.relative_to(ROOT))
+                                                              for p in (ROOT / "notebooks").glob("*.ipynb")))
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2, 4])
+    parser.add_argument("--capabilities", nargs="+", default=capabilities())
+    args = parser.parse_args()
+    failures, start = 0, time.perf_counter()
+    for capability in args.capabilities:
+        for threads in args.threads:
+            ok, seconds, detail = run(capability, threads, args.notebooks)
+            failures += not ok
+            line = f"ATEN_CPU_CAPABILITY={capability:<8} threads={threads}: {'passed' if ok else 'FAILED'} ({seconds:.0f} s)"
+            print(line + (f"  {detail}" if ok else ""), flush=True)
+            if not ok:
+                print("\n".join(line for line in detail.splitlines() if line.strip())[-4000:], flush=True)
+    combos = len(args.capabilities) * len(args.threads)
+    print(f"{combos - failures} of {combos} combinations passed in {time.perf_counter() - start:.0f} s")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
