@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import torch
 
+from helpers.validation import whole_number
+
 ENV_VAR = "COURSE_DEVICE"
 CHOICES = ("cpu", "cuda", "mps")
 
@@ -61,8 +63,7 @@ def torch_threads(count: int) -> Iterator[None]:
 
     Tiny models train faster on one thread, and a fixed thread count keeps their sums in the same order.
     """
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ValueError(f"The thread count must be a whole number of at least 1, such as 1 or 4, not {count!r}.")
+    count = whole_number(count, "The thread count")
     previous = torch.get_num_threads()
     torch.set_num_threads(count)
     try:

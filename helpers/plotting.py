@@ -177,11 +177,16 @@ def _check_step(step: str | None) -> None:
         raise ValueError(f"Unknown step {step!r}. Choose one of: {', '.join(PIPELINE_STEPS)}.")
 
 
+def visible(text: str) -> str:
+    """A token's text with spaces and newlines made visible (␣, ↵), as in every token picture of the course."""
+    return text.replace(" ", "␣").replace("\n", "↵")
+
+
 def token_strip(tokens: Sequence[str], ids: Sequence[int], *, title: str, ax: Axes | None = None) -> Axes:
     """Draw tokens as coloured boxes with their ids underneath; a leading space shows as '␣'."""
     if len(tokens) != len(ids):
         raise ValueError(f"{len(tokens)} tokens but {len(ids)} ids: give one id per token.")
-    shown = [token.replace(" ", "␣").replace("\n", "↵") for token in tokens]
+    shown = [visible(token) for token in tokens]
     widths = [max(len(text), len(str(i)), 2) * 0.13 + 0.2 for text, i in zip(shown, ids)]
     if ax is None:
         _, ax = plt.subplots(figsize=(min(max(sum(widths) + 0.5, 3), 12), 1.4))

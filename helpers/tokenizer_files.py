@@ -17,6 +17,7 @@ import tiktoken
 from helpers.course import ROOT
 
 GPT2_DIR = ROOT / "data" / "gpt2"
+ENDOFTEXT = "<|endoftext|>"  # GPT-2's one special token: the end of a document (id 50256)
 _URL_PREFIX = "https://openaipublic.blob.core.windows.net/gpt-2/encodings/main/"
 GPT2_FILES = {  # file name -> SHA-256, as in tiktoken_ext/openai_public.py
     "vocab.bpe": "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5",

@@ -101,8 +101,8 @@ def test_on_a_gpu_the_numbers_match_the_cpu():
     (lambda m: m(ids(), torch.zeros(3, 4, dtype=torch.long)), ValueError,
      r"segment_ids have shape \(3, 4\) but token_ids have \(3, 5\)"),
     (lambda m: m(ids(seq_len=CONTEXT + 1)), ValueError, r"9 tokens but the context holds 8 positions"),
-    (lambda m: m(ids().float()), TypeError, r"token_ids must hold whole numbers.*torch.float32.*\.long\(\)"),
-    (lambda m: m(ids(), torch.zeros(3, 5)), TypeError, r"segment_ids must hold whole numbers"),
+    (lambda m: m(ids().float()), TypeError, r"token_ids must hold token ids as torch.long.*torch.float32.*\.long\(\)"),
+    (lambda m: m(ids(), torch.zeros(3, 5)), TypeError, r"segment_ids must hold token ids as torch.long"),
     (lambda m: m(ids().to("meta")), ValueError, r"token_ids are on meta but this module's tables are on cpu"),
     (lambda m: m(ids(), torch.zeros(3, 5, dtype=torch.long, device="meta")), ValueError,
      r"segment_ids are on meta but token_ids are on cpu"),
@@ -123,11 +123,11 @@ def test_segment_ids_without_a_segment_table_are_explained():
 
 @pytest.mark.parametrize("options, message", [
     ({"positions": "rope"}, "RoPE and ALiBi are not added to the input"),
-    ({"num_segments": -1}, "num_segments must be 0"),
+    ({"num_segments": -1}, "num_segments \(0 for no segment table\) must be at least 0"),
     ({"dropout": 1.5}, "dropout is the probability"),
 ])
 def test_bad_constructor_arguments_are_explained(options, message):
     with pytest.raises(ValueError, match=message):
         InputEmbedding(VOCAB, D_MODEL, CONTEXT, **options)
-    with pytest.raises(ValueError, match="d_model must be a positive whole number"):
+    with pytest.raises(ValueError, match="d_model must be at least 1"):
         InputEmbedding(VOCAB, 0, CONTEXT)

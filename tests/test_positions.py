@@ -69,9 +69,9 @@ def test_sinusoidal_dot_product_depends_only_on_distance():
 
 @pytest.mark.parametrize("d_model", [7, 0, -4])
 def test_sinusoidal_rejects_odd_or_empty_d_model(d_model):
-    with pytest.raises(ValueError, match="d_model must be a positive even integer"):
+    with pytest.raises(ValueError, match="d_model must (be even|be at least 1)"):
         sinusoidal(10, d_model)
-    with pytest.raises(ValueError, match="num_positions must be a positive integer"):
+    with pytest.raises(ValueError, match="num_positions must be at least 1"):
         sinusoidal(0, 8)
 
 
@@ -81,7 +81,7 @@ def test_learned_positions_shape_and_clear_error_past_the_table():
     assert learned(3).shape == (3, 8) and torch.equal(learned(4), learned.table.weight)
     with pytest.raises(ValueError, match=r"needs positions 0..5, but this table only has rows for positions 0..3"):
         learned(6)
-    with pytest.raises(ValueError, match="context_length must be a positive integer"):
+    with pytest.raises(ValueError, match="context_length must be at least 1"):
         LearnedPositions(0, 8)
 
 
@@ -108,7 +108,7 @@ def test_rope_keeps_norms_and_scores_depend_only_on_the_offset():
 
 
 def test_rope_errors_are_clear():
-    with pytest.raises(ValueError, match="head_dim .* must be a positive even integer .* got 7"):
+    with pytest.raises(ValueError, match="head_dim .* must be even .* not 7"):
         rope(torch.randn(3, 7))
     with pytest.raises(ValueError, match=r"positions has shape \(4,\) but x has seq_len=3"):
         rope(torch.randn(3, 8), positions=torch.arange(4))
@@ -126,9 +126,10 @@ def test_alibi_slopes_are_the_papers():
 
 @pytest.mark.parametrize("num_heads", [0, -2, 2.0])
 def test_alibi_rejects_bad_head_counts(num_heads):
-    with pytest.raises(ValueError, match="num_heads must be a positive integer"):
+    error = TypeError if isinstance(num_heads, float) else ValueError
+    with pytest.raises(error, match="num_heads must be"):
         alibi_slopes(num_heads)
-    with pytest.raises(ValueError, match="num_heads must be a positive integer"):
+    with pytest.raises(error, match="num_heads must be"):
         alibi(num_heads, 4)
 
 

@@ -34,7 +34,7 @@ def test_shortest_text_gives_one_window():
     (IDS, 0, 1, ValueError, "context_length must be at least 1"),
     (IDS, 4, 1.5, TypeError, "stride must be a whole number"),
     (IDS, 20, 1, ValueError, "context_length=20 needs at least 21 ids .* only 20"),
-    (IDS.float(), 4, 1, TypeError, "must hold integers .* not torch.float32"),
+    (IDS.float(), 4, 1, TypeError, "must hold token ids as torch.long .* not torch.float32"),
     (IDS.reshape(4, 5), 2, 1, ValueError, "one long 1-D sequence, not shape \\(4, 5\\)"),
     ([1, 2, 3, 4, 5], 2, 1, TypeError, "must be a torch.Tensor, not list"),
 ])

@@ -9,13 +9,9 @@ import torch
 from torch import nn
 
 from helpers.built.positions import sinusoidal
+from helpers.validation import integer_ids, whole_number
 
 POSITION_KINDS = ("learned", "sinusoidal")
-
-
-def _positive_int(value: object, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
 
 
 class InputEmbedding(nn.Module):
@@ -29,12 +25,11 @@ class InputEmbedding(nn.Module):
                  num_segments: int = 0, dropout: float = 0.0, layer_norm: bool = False) -> None:
         super().__init__()
         for value, name in ((vocab_size, "vocab_size"), (d_model, "d_model"), (context_length, "context_length")):
-            _positive_int(value, name)
+            whole_number(value, name)
         if positions not in POSITION_KINDS:
             raise ValueError(f"positions must be one of {POSITION_KINDS}, got {positions!r}. RoPE and ALiBi are "
                              "not added to the input: they live inside attention (Lecture 4).")
-        if isinstance(num_segments, bool) or not isinstance(num_segments, int) or num_segments < 0:
-            raise ValueError(f"num_segments must be 0 (no segments) or a positive whole number, got {num_segments!r}.")
+        whole_number(num_segments, "num_segments (0 for no segment table)", minimum=0)
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"dropout is the probability of zeroing a value: choose it in [0, 1), got {dropout!r}.")
         self.vocab_size, self.context_length, self.num_segments = vocab_size, context_length, num_segments
@@ -62,7 +57,7 @@ class InputEmbedding(nn.Module):
         return self.dropout(self.norm(x))
 
     def _check_ids(self, token_ids: object, segment_ids: object) -> None:
-        _check_integer_tensor(token_ids, "token_ids")
+        integer_ids(token_ids, "token_ids")
         if token_ids.dim() != 2:
             raise ValueError(f"token_ids must have shape (batch, seq_len), got {tuple(token_ids.shape)}. "
                              "For one sequence, add a batch dimension: token_ids.unsqueeze(0).")
@@ -82,7 +77,7 @@ class InputEmbedding(nn.Module):
         if self.segment is None:
             raise ValueError("segment_ids were given, but this module has no segment table (num_segments=0). "
                              "Build it with num_segments=2 for BERT-style pairs, or leave segment_ids out.")
-        _check_integer_tensor(segment_ids, "segment_ids")
+        integer_ids(segment_ids, "segment_ids")
         if segment_ids.shape != token_ids.shape:
             raise ValueError(f"segment_ids have shape {tuple(segment_ids.shape)} but token_ids have "
                              f"{tuple(token_ids.shape)}: give one segment id per token.")
@@ -92,15 +87,6 @@ class InputEmbedding(nn.Module):
         _check_range(segment_ids, self.num_segments, "segment id", "the segment table",
                      "BERT-style pairs use 0 for sentence A and 1 for sentence B; for more segments, build the "
                      "module with a larger num_segments.")
-
-
-def _check_integer_tensor(ids: object, name: str) -> None:
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, not {type(ids).__name__}. "
-                        f"Make one with torch.tensor({name}, dtype=torch.long).")
-    if ids.dtype.is_floating_point or ids.dtype.is_complex or ids.dtype == torch.bool:
-        raise TypeError(f"{name} must hold whole numbers (dtype torch.long), not {ids.dtype}: ids pick table "
-                        f"rows. Convert with {name}.long(), or check that you passed ids and not vectors.")
 
 
 def _check_range(ids: torch.Tensor, size: int, what: str, table: str, fix: str) -> None:

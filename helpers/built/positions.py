@@ -11,28 +11,19 @@ import math
 import torch
 from torch import nn
 
-
-def _check_even(size: int, what: str) -> None:
-    if isinstance(size, bool) or not isinstance(size, int) or size <= 0 or size % 2:
-        raise ValueError(f"{what} must be a positive even integer (dimensions come in sin/cos or rotation "
-                         f"pairs), got {size!r}. Use e.g. {size + 1 if isinstance(size, int) and size > 0 else 64}.")
-
-
-def _check_positive(value: int, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}.")
+from helpers.validation import positive_even, whole_number
 
 
 def pair_frequencies(dim: int, base: float = 10000.0) -> torch.Tensor:
     """Angular frequency base^(-2i/dim) of each dimension pair i = 0..dim/2-1, shape (dim/2,)."""
-    _check_even(dim, "The number of dimensions")
+    positive_even(dim, "The number of dimensions")
     return base ** (-torch.arange(0, dim, 2, dtype=torch.float32) / dim)
 
 
 def sinusoidal(num_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
     """The (num_positions, d_model) sinusoidal table: PE[p, 2i] = sin(p·ω_i), PE[p, 2i+1] = cos(p·ω_i)."""
-    _check_positive(num_positions, "num_positions")
-    _check_even(d_model, "d_model")
+    whole_number(num_positions, "num_positions")
+    positive_even(d_model, "d_model")
     angles = torch.arange(num_positions, dtype=torch.float32)[:, None] * pair_frequencies(d_model, base)
     return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(num_positions, d_model)
 
@@ -42,8 +33,8 @@ class LearnedPositions(nn.Module):
 
     def __init__(self, context_length: int, d_model: int) -> None:
         super().__init__()
-        _check_positive(context_length, "context_length")
-        _check_positive(d_model, "d_model")
+        whole_number(context_length, "context_length")
+        whole_number(d_model, "d_model")
         self.context_length = context_length
         self.table = nn.Embedding(context_length, d_model)
 
@@ -65,7 +56,7 @@ def rope(x: torch.Tensor, base: float = 10000.0, positions: torch.Tensor | None 
     if x.dim() < 2:
         raise ValueError(f"rope needs x of shape (..., seq_len, head_dim), got shape {tuple(x.shape)}.")
     seq_len, head_dim = x.shape[-2:]
-    _check_even(head_dim, "head_dim (the last dimension of x)")
+    positive_even(head_dim, "head_dim (the last dimension of x)")
     if positions is None:
         positions = torch.arange(seq_len, device=x.device)
     if positions.shape != (seq_len,):
@@ -83,7 +74,7 @@ def alibi_slopes(num_heads: int) -> torch.Tensor:
     For other head counts, the paper's recipe: the slopes of the nearest smaller power of two, then every
     other slope of the next power of two.
     """
-    _check_positive(num_heads, "num_heads")
+    whole_number(num_heads, "num_heads")
     closest = 2 ** int(math.log2(num_heads))
     slopes = [2 ** (-8 * (h + 1) / closest) for h in range(closest)]
     slopes += [2 ** (-8 * (h + 1) / (2 * closest)) for h in range(0, 2 * closest, 2)][: num_heads - closest]
@@ -96,7 +87,7 @@ def alibi(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tensor:
     causal=True (the paper's decoder setting) puts -inf on future keys j > i, the causal mask;
     causal=False gives the symmetric variant used by bidirectional adaptations.
     """
-    _check_positive(seq_len, "seq_len")
+    whole_number(seq_len, "seq_len")
     positions = torch.arange(seq_len)
     distance = (positions[:, None] - positions[None, :]).abs().float()
     bias = -alibi_slopes(num_heads)[:, None, None] * distance
@@ -110,8 +101,8 @@ def t5_bucket(relative_position: torch.Tensor, num_buckets: int = 32, max_distan
     """T5's bucket (Raffel et al., 2020) for each relative position key - query: exact for small distances,
     logarithmically wider up to `max_distance`, one last bucket beyond. Same algorithm as Mesh TensorFlow.
     """
-    _check_positive(num_buckets, "num_buckets")
-    _check_positive(max_distance, "max_distance")
+    whole_number(num_buckets, "num_buckets")
+    whole_number(max_distance, "max_distance")
     if relative_position.is_floating_point():
         raise TypeError("relative_position must hold whole numbers (an integer tensor), "
                         f"got dtype {relative_position.dtype}. Use torch.arange(...) or .long().")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from helpers.tokenizer_files import ENDOFTEXT
+
 UNK = "<|unk|>"
-ENDOFTEXT = "<|endoftext|>"
 SPECIAL_TOKENS = (UNK, ENDOFTEXT)
 _TOKEN = re.compile(r"<\|\w+\|>|\w+|[^\w\s]")      # a special token, a run of letters/digits, or one symbol
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([^\w\s<])")

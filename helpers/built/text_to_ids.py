@@ -12,9 +12,8 @@ from typing import Literal
 
 import torch
 
-from helpers.tokenizer_files import gpt2
+from helpers.tokenizer_files import ENDOFTEXT, gpt2
 
-ENDOFTEXT = "<|endoftext|>"
 Special = Collection[str] | Literal["all"]
 
 

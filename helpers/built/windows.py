@@ -11,26 +11,15 @@ from collections.abc import Iterator, Sequence
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from helpers.validation import integer_ids, whole_number
+
 Index = int | slice | Sequence[int] | torch.Tensor
 BATCHES_PER_GATHER = 64  # batches gathered per indexing operation: few Python steps, a small block
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a whole number such as 4, not {type(value).__name__} {value!r}.")
-    if value <= 0:
-        raise ValueError(f"{name} must be at least 1, not {value}.")
-    return value
-
-
 def check_ids(ids: object) -> torch.Tensor:
     """Return `ids` if it is a 1-D tensor of integer token ids; otherwise explain how to make one."""
-    if not isinstance(ids, torch.Tensor):
-        raise TypeError(f"ids must be a torch.Tensor, not {type(ids).__name__}. "
-                        "Make one with torch.tensor(ids, dtype=torch.long).")
-    if ids.dtype.is_floating_point or ids.dtype.is_complex or ids.dtype == torch.bool:
-        raise TypeError(f"ids must hold integers (token ids), not {ids.dtype}. Convert with ids.long(), "
-                        "or check that you passed ids and not embeddings.")
+    ids = integer_ids(ids)
     if ids.dim() != 1:
         raise ValueError(f"ids must be one long 1-D sequence, not shape {tuple(ids.shape)}. "
                          "Join your texts first, e.g. ids.flatten() or torch.cat([...]).")
@@ -49,8 +38,8 @@ def sliding_windows(ids: torch.Tensor, context_length: int, stride: int) -> tupl
 def windows_with_next(ids: torch.Tensor, context_length: int, stride: int) -> torch.Tensor:
     """Windows of context_length + 1 ids (inputs plus the last target): a view of `ids`, nothing copied."""
     ids = check_ids(ids)
-    context_length = _positive_int(context_length, "context_length")
-    stride = _positive_int(stride, "stride")
+    context_length = whole_number(context_length, "context_length")
+    stride = whole_number(stride, "stride")
     if len(ids) < context_length + 1:
         raise ValueError(f"context_length={context_length} needs at least {context_length + 1} ids (the inputs "
                          f"plus one next-token target), but the text has only {len(ids)}. Use a smaller "
@@ -88,7 +77,7 @@ class IndexBatches(Sampler[torch.Tensor]):
 
     def __init__(self, num_windows: int, batch_size: int, shuffle: bool = False, seed: int = 0,
                  drop_last: bool = False) -> None:
-        self.num_windows, self.batch_size = num_windows, _positive_int(batch_size, "batch_size")
+        self.num_windows, self.batch_size = num_windows, whole_number(batch_size, "batch_size")
         self.shuffle, self.drop_last = shuffle, drop_last
         self.generator = torch.Generator().manual_seed(seed)
 

@@ -5,11 +5,11 @@ from typing import Any
 
 import torch
 
+from helpers.exercises.model_sizes import GPT2_D_MODEL
 from helpers.exercises.checking import exercise, expect, expect_type
 from helpers.built.simple_tokenizer import split_words
 from helpers.tokenizer_files import gpt2
 
-GPT2_D_MODEL = 768  # GPT-2 small (Radford et al., 2019)
 
 
 @exercise("2.1")

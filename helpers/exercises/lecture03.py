@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 from helpers.exercises.checking import exercise, expect, expect_close, expect_tensor, expect_type
 
 
@@ -35,9 +36,9 @@ def _position_three(answer: Any) -> None:
 @exercise("3.3")
 def _gpt2_position_parameters(answer: Any) -> None:
     expect_type(answer, int, "The number of parameters")
-    expect(answer != 50257 * 768, "That is the token table (one row per vocabulary entry); count rows per position.")
-    expect(answer not in (1024, 768), "A table has rows × columns entries: one row per position, one column per dimension.")
-    expect(answer == 1024 * 768, "One row of d_model numbers for each of the context's positions.")
+    expect(answer != GPT2_VOCAB * GPT2_D_MODEL, "That is the token table (one row per vocabulary entry); count rows per position.")
+    expect(answer not in (GPT2_CONTEXT, GPT2_D_MODEL), "A table has rows × columns entries: one row per position, one column per dimension.")
+    expect(answer == GPT2_CONTEXT * GPT2_D_MODEL, "One row of d_model numbers for each of the context's positions.")
 
 
 @exercise("3.4")

@@ -5,12 +5,12 @@ from typing import Any
 
 import torch
 
+from helpers.exercises.model_sizes import BERT_BASE_D_MODEL
 from helpers.exercises.checking import exercise, expect, expect_tensor, expect_type
 from helpers.built.segments import make_pair
 
 QUESTION = ["where", "does", "pim", "sleep", "?"]
 PASSAGE = ["pim", "sleeps", "by", "the", "stove", "."]
-BERT_BASE_D_MODEL = 768  # Devlin et al. (2019): BERT-Base has hidden size H = 768
 
 
 @exercise("5.1")

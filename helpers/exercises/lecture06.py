@@ -5,10 +5,9 @@ from typing import Any
 
 import torch
 
+from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 from helpers.exercises.checking import Hint, exercise, expect, expect_type
 
-# GPT-2 small (Radford et al., 2019): 50,257 tokens, a context of 1,024 positions, d_model = 768.
-GPT2_VOCAB, GPT2_CONTEXT, GPT2_D_MODEL = 50257, 1024, 768
 BATCH_SHAPE = (8, 4, 256)
 SHAPES_6_2 = {"A": (4, 256), "B": (8, 256), "C": (1, 4, 256), "D": (256,), "E": (8, 4, 1), "F": (4, 1, 256)}
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from helpers.built.input_embedding import POSITION_KINDS, InputEmbedding
-from helpers.plotting import DIVERGING_CMAP
+from helpers.plotting import DIVERGING_CMAP, visible
 from helpers.built.segments import CLS, SEP, make_pair
 from helpers.seeding import seed_everything
 from helpers.tokenizer_files import gpt2
@@ -109,7 +109,7 @@ class InputEmbeddingExplorer(CourseWidget):
         self.image.set_extent((-0.5, len(PANELS) * (d_model + 1) - 1.5, seq_len - 0.5, -0.5))
         self.ax.set_xticks([k * (d_model + 1) + (d_model - 1) / 2 for k in range(len(PANELS))], PANELS)
         self.ax.set_xlabel(f"each panel: dimensions 0..{d_model - 1} of d_model")
-        self.ax.set_yticks(range(seq_len), [t.replace(" ", "␣") for t in tokens])
+        self.ax.set_yticks(range(seq_len), [visible(t) for t in tokens])
         segments = "[CLS] A [SEP] B [SEP]" if values["segments"] else "one stream, no segments"
         self.ax.set_title(f"Input embedding (seq_len={seq_len}, d_model={d_model}): "
                           f"{values['positions']} positions, {segments}")

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.axes import Axes
 
-from helpers.plotting import OKABE_ITO, token_strip
+from helpers.plotting import OKABE_ITO, token_strip, visible
 from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
 from helpers.widgets import CourseWidget
 
@@ -22,11 +22,6 @@ _TINT = 0.35  # share of the Okabe-Ito colour mixed into white: light boxes, bla
 def _tint(hex_colour: str) -> str:
     rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(255 - _TINT * (255 - c)):02X}" for c in rgb)
-
-
-def visible(piece: str) -> str:
-    """A token's text with spaces and newlines made visible (␣, ↵), as in the course's token pictures."""
-    return piece.replace(" ", "␣").replace("\n", "↵")
 
 
 def tokenize(text: str, allow_endoftext: bool = False) -> tuple[list[str], list[int]]:
