@@ -1,10 +1,14 @@
 """Lectures 3–4's exercise checks accept the right answers and name common mistakes without giving the answer."""
 import math
 
+import nbformat
 import pytest
 import torch
 
-from helpers.exercises.checking import check
+from helpers.built.positions import LearnedPositions, sinusoidal
+from helpers.course import NOTEBOOKS_DIR
+from helpers.exercises.checking import check, predict, reveal
+from notebook_code import solution_code
 
 
 def outcome(capsys, exercise_id, answer):
@@ -44,3 +48,195 @@ def test_right_answers_pass(capsys, exercise_id, answer):
 def test_wrong_answers_get_a_hint(capsys, exercise_id, answer, hint):
     out = outcome(capsys, exercise_id, answer)
     assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and hint in out
+
+
+# ---- Lecture 3's build-it exercises (3.5 the sinusoidal table, 3.6 a learned position module) and 3.p ----
+
+LECTURE3 = "03_absolute_positions.ipynb"
+
+
+def solution_namespace(exercise_id):
+    """Run the notebook's stored solution of `exercise_id` (with a quiet check) and return what it defines."""
+    book = nbformat.read(NOTEBOOKS_DIR / LECTURE3, as_version=4)
+    cells = [c for c in book.cells if "solution" in c.metadata.get("tags", [])
+             and f"Solution {exercise_id}<" in c.source.replace("</b>", "<")]
+    assert len(cells) == 1, f"one stored solution for {exercise_id}"
+    namespace = {"torch": torch, "math": math, "helpers": type("H", (), {"check": staticmethod(lambda *a: None)})}
+    exec(solution_code(cells[0]), namespace)
+    return namespace
+
+
+def angles(n, d, base, first=0, exponent=2.0):
+    p = torch.arange(first, first + n, dtype=torch.float32)[:, None]
+    return p * base ** (-exponent * torch.arange(d // 2, dtype=torch.float32) / d)
+
+
+def interleaved(even, odd):
+    table = torch.zeros(even.shape[0], 2 * even.shape[1])
+    table[:, 0::2], table[:, 1::2] = even, odd
+    return table
+
+
+def loop_table(n, d, base=10000.0):
+    return torch.tensor([[(math.sin if j % 2 == 0 else math.cos)(p / base ** ((j - j % 2) / d)) for j in range(d)]
+                         for p in range(n)])
+
+
+# Wrong versions a learner might write, each with words its hint must contain.
+SINUSOID_WRONG = {
+    "sin/cos swapped": (lambda n, d, base=10000.0: interleaved(angles(n, d, base).cos(), angles(n, d, base).sin()),
+                        "other way round"),
+    "sines then cosines": (lambda n, d, base=10000.0: torch.cat([angles(n, d, base).sin(), angles(n, d, base).cos()], -1),
+                           "all the sines first"),
+    "exponent i/d": (lambda n, d, base=10000.0: interleaved(angles(n, d, base, exponent=1).sin(),
+                                                            angles(n, d, base, exponent=1).cos()), "half of that"),
+    "exponent 2j/d with j a dimension": (lambda n, d, base=10000.0: interleaved(
+        angles(n, d, base, exponent=4).sin(), angles(n, d, base, exponent=4).cos()), "factor 2 is in there twice"),
+    "a frequency per dimension": (lambda n, d, base=10000.0: interleaved(
+        (torch.arange(n)[:, None] * base ** (-torch.arange(0, d, 2) / d)).sin(),
+        (torch.arange(n)[:, None] * base ** (-torch.arange(1, d, 2) / d)).cos()), "share one frequency"),
+    "positions from 1": (lambda n, d, base=10000.0: interleaved(angles(n, d, base, first=1).sin(),
+                                                                angles(n, d, base, first=1).cos()), "position 1"),
+    "base ignored": (lambda n, d, base=10000.0: loop_table(n, d), "Use the base argument"),
+    "transposed": (lambda n, d, base=10000.0: loop_table(n, d, base).T, "transposed"),
+    "a list": (lambda n, d, base=10000.0: loop_table(n, d, base).tolist(), "expected a tensor of shape (5, 4)"),
+    "crashes": (lambda n, d, base=10000.0: math.sin(torch.arange(n)), "your function raised ValueError"),
+}
+
+
+@pytest.mark.parametrize("learner", [sinusoidal, loop_table, lambda n, d, base=10000.0: sinusoidal(n, d, base).double(),
+                                     solution_namespace("3.5")["sinusoidal_mine"]],
+                         ids=["helper", "plain-Python loop", "float64", "stored solution"])
+def test_3_5_right_tables_pass(capsys, learner):
+    assert "✅ Exercise 3.5" in outcome(capsys, "3.5", learner)
+
+
+@pytest.mark.parametrize("mistake", SINUSOID_WRONG, ids=str)
+def test_3_5_typical_mistakes_get_their_hint(capsys, mistake):
+    wrong, words = SINUSOID_WRONG[mistake]
+    out = outcome(capsys, "3.5", wrong)
+    assert out.startswith("❌ Exercise 3.5: not yet. Hint: For sinusoidal_mine(") and words in out, out
+
+
+def test_3_5_stub_and_non_functions(capsys):
+    def sinusoidal_mine(num_positions, d_model, base=10000.0):
+        raise NotImplementedError("write this function")
+    assert outcome(capsys, "3.5", sinusoidal_mine).startswith("✏️ Exercise 3.5: write the body")
+    assert "Pass your function itself" in outcome(capsys, "3.5", torch.zeros(4, 4))
+
+
+def test_3_5_checker_tries_fixed_edge_and_random_inputs():
+    from helpers.exercises.lecture03 import _sinusoid_cases
+    cases = _sinusoid_cases()
+    shapes = [case.args for case in cases]
+    assert len(cases) >= 10 and (7, 2) in shapes and (1, 8) in shapes
+    assert {case.kwargs.get("base", 10000.0) for case in cases} >= {10000.0, 2.0, 1e6}
+
+
+class Good(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        self.context_length = context_length
+        self.table = torch.nn.Embedding(context_length, d_model)
+
+    def forward(self, seq_len):
+        if seq_len > self.context_length:
+            raise ValueError(f"only context_length={self.context_length} rows")
+        return self.table(torch.arange(seq_len))
+
+
+class FromOne(Good):
+    def forward(self, seq_len):
+        if seq_len > self.context_length:
+            raise ValueError(f"only {self.context_length} rows")
+        return self.table(torch.arange(1, seq_len + 1))
+
+
+class Clamped(Good):
+    def forward(self, seq_len):
+        return self.table(torch.arange(seq_len).clamp(max=self.context_length - 1))
+
+
+class Sliced(Good):
+    def forward(self, seq_len):
+        return self.table.weight[:seq_len]
+
+
+class Unchecked(Good):
+    def forward(self, seq_len):
+        return self.table(torch.arange(seq_len))
+
+
+class OffByOne(Good):
+    def forward(self, seq_len):
+        if seq_len >= self.context_length:
+            raise ValueError(f"only {self.context_length} rows")
+        return self.table(torch.arange(seq_len))
+
+
+class Detached(Good):
+    def forward(self, seq_len):
+        if seq_len > self.context_length:
+            raise ValueError(f"only {self.context_length} rows")
+        return self.table(torch.arange(seq_len)).detach()
+
+
+class Vague(Good):
+    def forward(self, seq_len):
+        if seq_len > self.context_length:
+            raise ValueError("too long")
+        return self.table(torch.arange(seq_len))
+
+
+class NotAParameter(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        self.context_length, self.rows = context_length, torch.randn(context_length, d_model)
+
+    def forward(self, seq_len):
+        if seq_len > self.context_length:
+            raise ValueError(f"only {self.context_length} rows")
+        return self.rows[:seq_len]
+
+
+class Stub(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        raise NotImplementedError("write __init__")
+
+
+@pytest.mark.parametrize("learner", [Good, LearnedPositions, solution_namespace("3.6")["LearnedPositionsMine"]],
+                         ids=["plain", "helper", "stored solution"])
+def test_3_6_right_modules_pass(capsys, learner):
+    state = torch.get_rng_state()
+    assert "✅ Exercise 3.6" in outcome(capsys, "3.6", learner)
+    assert torch.equal(state, torch.get_rng_state()), "the check must not move the learner's random numbers"
+
+
+@pytest.mark.parametrize("learner, words", [
+    (FromOne, "your rows are positions 1..1"),
+    (Clamped, "without an error"),
+    (Sliced, "without an error"),
+    (Unchecked, "PyTorch's own IndexError"),
+    (OffByOne, "exactly context_length=8 tokens fits"),
+    (Detached, "no gradient"),
+    (Vague, "say how long the table is"),
+    (NotAParameter, "0 trainable numbers"),
+    (Good(3, 4), "Pass your class itself"),
+], ids=lambda v: v.__name__ if isinstance(v, type) else (type(v).__name__ if isinstance(v, torch.nn.Module) else ""))
+def test_3_6_typical_mistakes_get_their_hint(capsys, learner, words):
+    out = outcome(capsys, "3.6", learner)
+    assert out.startswith("❌ Exercise 3.6: not yet. Hint:") and words in out, out
+
+
+def test_3_6_stub_says_write_it(capsys):
+    assert outcome(capsys, "3.6", Stub).startswith("✏️ Exercise 3.6")
+
+
+def test_3_p_prediction_is_accepted_and_revealed(capsys):
+    predict("3.p", "a")
+    reveal("3.p", "A")
+    out = capsys.readouterr().out
+    assert "📝 Prediction 3.p: you predicted A" in out and "the answer is A; you predicted A: right" in out
+    with pytest.raises(ValueError, match="not one of the choices"):
+        predict("3.p", "E")

@@ -44,7 +44,8 @@ def t5_bucket_loop(relative_position, bidirectional=True, num_buckets=32, max_di
     return bucket + min(large, num_buckets - 1)
 
 
-@pytest.mark.parametrize("num_positions, d_model, base", [(50, 16, 10000.0), (7, 2, 10000.0), (30, 8, 100.0)])
+@pytest.mark.parametrize("num_positions, d_model, base", [(50, 16, 10000.0), (7, 2, 10000.0), (30, 8, 100.0),
+                                                          (1, 8, 10000.0), (20, 6, 2.0), (40, 10, 1e6)])
 def test_sinusoidal_matches_the_formula(num_positions, d_model, base):
     table = sinusoidal(num_positions, d_model, base)
     assert table.shape == (num_positions, d_model) and table.dtype == torch.float32
@@ -67,12 +68,46 @@ def test_sinusoidal_dot_product_depends_only_on_distance():
     assert torch.allclose((table[0] * table[k]).sum(-1), (table[150] * table[150 + k]).sum(-1), atol=1e-3)
 
 
+def test_sinusoidal_dot_product_is_the_same_for_k_and_minus_k():
+    """Lecture 3: cos is even, so PE[p]·PE[p+k] = PE[p]·PE[p-k]; the dot product cannot tell before from after."""
+    table = sinusoidal(300, 64)
+    k = torch.arange(1, 100)
+    assert torch.allclose(table[150 + k] @ table[150], table[150 - k] @ table[150], atol=1e-3)
+
+
+def test_after_projections_the_score_depends_on_more_than_the_offset_and_rope_fixes_it():
+    """Lecture 3's claim: (PE[p] W_q)·(PE[p+k] W_k) changes with p for a fixed k and differs for ±k; rotating after
+    the projections (RoPE, Su et al. 2021) makes it depend on the offset only, but still on its sign."""
+    g = torch.Generator().manual_seed(1)
+    W_q, W_k = torch.randn(2, 64, 64, generator=g, dtype=torch.float64) / 8
+    table, p = sinusoidal(400, 64).double(), torch.arange(100, 300)
+    for k in (5, -5):
+        scores = ((table[p] @ W_q) * (table[p + k] @ W_k)).sum(-1)
+        assert scores.max() - scores.min() > 1.0
+    x_q, x_k = torch.randn(2, 64, generator=g, dtype=torch.float64)
+    queries = rope((x_q @ W_q).expand(400, 64))
+    keys = rope((x_k @ W_k).expand(400, 64))
+    for k in (5, -5):
+        scores = (queries[p] * keys[p + k]).sum(-1)
+        assert scores.max() - scores.min() < 1e-3  # rope computes its angles in float32
+    assert abs((queries[p[0]] @ keys[p[0] + 5]) - (queries[p[0]] @ keys[p[0] - 5])) > 0.1
+
+
 @pytest.mark.parametrize("d_model", [7, 0, -4])
 def test_sinusoidal_rejects_odd_or_empty_d_model(d_model):
     with pytest.raises(ValueError, match="d_model must (be even|be at least 1)"):
         sinusoidal(10, d_model)
     with pytest.raises(ValueError, match="num_positions must be at least 1"):
         sinusoidal(0, 8)
+
+
+def test_learned_positions_row_p_is_position_p_and_is_trained():
+    learned = LearnedPositions(6, 4)
+    assert sum(p.numel() for p in learned.parameters()) == 6 * 4
+    out = learned(5)
+    assert torch.equal(out, learned.table.weight[:5])
+    out.sum().backward()
+    assert torch.equal(learned.table.weight.grad, torch.tensor([1.0] * 5 + [0.0])[:, None].expand(6, 4))
 
 
 def test_learned_positions_shape_and_clear_error_past_the_table():

@@ -7,6 +7,7 @@ in Vaswani et al. (2017); RoPE rotates interleaved pairs (dimensions 2i, 2i+1), 
 from __future__ import annotations
 
 import math
+import numbers
 
 import torch
 from torch import nn
@@ -14,16 +15,45 @@ from torch import nn
 from helpers.validation import positive_even, whole_number
 
 
+MAX_TABLE_ELEMENTS = 2 ** 30  # 4 GiB of float32: a bigger position table is almost surely a typo
+
+
+def _checked_base(base: object) -> float:
+    """`base` as a float if it is a finite real number greater than 1, else an error that says why and what to use."""
+    if isinstance(base, bool) or not isinstance(base, numbers.Real):
+        tensor = " (for a one-number tensor, pass base.item())" if hasattr(base, "shape") else ""
+        raise TypeError(f"base must be a real number such as 10000.0, not {type(base).__name__} {base!r}{tensor}.")
+    if not math.isfinite(base) or base <= 1:
+        raise ValueError(f"base must be a finite number greater than 1, not {base}: pair i turns at base^(-2i/d), "
+                         "so with base <= 1 the pairs do not slow down (base = 1: all turn alike; base = 0: "
+                         "division by zero). The Transformer uses base = 10000.0 (Vaswani et al., 2017).")
+    return float(base)
+
+
+def _fits_in_memory(rows: int, columns: int, what: str) -> None:
+    """Refuse a (rows, columns) float32 table bigger than MAX_TABLE_ELEMENTS, before torch tries to allocate it."""
+    if rows * columns > MAX_TABLE_ELEMENTS:
+        raise ValueError(f"A {what} of {rows:,} × {columns:,} numbers would need {rows * columns * 4 / 2 ** 30:,.0f} GiB "
+                         f"of memory (the limit here is {MAX_TABLE_ELEMENTS * 4 // 2 ** 30} GiB): ask for fewer "
+                         "positions or dimensions.")
+
+
 def pair_frequencies(dim: int, base: float = 10000.0) -> torch.Tensor:
     """Angular frequency base^(-2i/dim) of each dimension pair i = 0..dim/2-1, shape (dim/2,)."""
-    positive_even(dim, "The number of dimensions")
+    dim = positive_even(dim, "The number of dimensions")
+    base = _checked_base(base)
     return base ** (-torch.arange(0, dim, 2, dtype=torch.float32) / dim)
 
 
 def sinusoidal(num_positions: int, d_model: int, base: float = 10000.0) -> torch.Tensor:
-    """The (num_positions, d_model) sinusoidal table: PE[p, 2i] = sin(p·ω_i), PE[p, 2i+1] = cos(p·ω_i)."""
-    whole_number(num_positions, "num_positions")
-    positive_even(d_model, "d_model")
+    """The (num_positions, d_model) sinusoidal table: PE[p, 2i] = sin(p·ω_i), PE[p, 2i+1] = cos(p·ω_i).
+
+    num_positions and d_model are whole numbers (numpy integers too), d_model even; base a finite number > 1.
+    """
+    num_positions = whole_number(num_positions, "num_positions")
+    d_model = positive_even(d_model, "d_model")
+    base = _checked_base(base)
+    _fits_in_memory(num_positions, d_model, "sinusoidal table")
     angles = torch.arange(num_positions, dtype=torch.float32)[:, None] * pair_frequencies(d_model, base)
     return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(num_positions, d_model)
 
@@ -33,13 +63,19 @@ class LearnedPositions(nn.Module):
 
     def __init__(self, context_length: int, d_model: int) -> None:
         super().__init__()
-        whole_number(context_length, "context_length")
-        whole_number(d_model, "d_model")
+        context_length = whole_number(context_length, "context_length")
+        d_model = whole_number(d_model, "d_model")
+        _fits_in_memory(context_length, d_model, "position table")
         self.context_length = context_length
         self.table = nn.Embedding(context_length, d_model)
 
     def forward(self, seq_len: int) -> torch.Tensor:
         """The (seq_len, d_model) vectors of positions 0..seq_len-1; they broadcast over the batch."""
+        if hasattr(seq_len, "shape") and not isinstance(seq_len, numbers.Integral):  # most likely the ids
+            raise TypeError(f"LearnedPositions takes seq_len, the number of positions (an int), not a "
+                            f"{type(seq_len).__name__} of shape {tuple(seq_len.shape)}. For a batch of ids "
+                            f"(batch, seq_len), call it with ids.shape[-1]; for a one-number tensor, int(n).")
+        seq_len = whole_number(seq_len, "seq_len")
         if seq_len > self.context_length:
             raise ValueError(f"A sequence of {seq_len} tokens needs positions 0..{seq_len - 1}, but this table "
                              f"only has rows for positions 0..{self.context_length - 1} (context_length="

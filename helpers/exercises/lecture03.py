@@ -1,13 +1,18 @@
-"""Checkers for Lecture 3's exercises (absolute positions); expected values come from the formulas, not the lecture."""
+"""Checkers for Lecture 3's exercises (absolute positions); expected values come from the formulas or from
+helpers.built.positions, never from the lecture's own cells. 3.5 and 3.6 are build-it exercises (the learner writes
+the sinusoidal table and a learned position module); 3.p is a predict-then-run question."""
 from __future__ import annotations
 
 import math
 from typing import Any
 
 import torch
+from torch import nn
 
+from helpers.built.positions import sinusoidal
+from helpers.exercises.checking import (Case, Hint, NotWrittenYet, _difference, check_function, exercise, expect,
+                                        expect_close, expect_tensor, expect_type, prediction)
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
-from helpers.exercises.checking import exercise, expect, expect_close, expect_tensor, expect_type
 
 
 @exercise("3.1")
@@ -49,3 +54,162 @@ def _dot_product_at_distance(answer: Any) -> None:
             sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(64)),
         "Use the distance k = 5 inside the cosine: cos(5·ω_i).": sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),
     })
+
+
+# ---- Build-it exercises: the learner writes the sinusoidal table (3.5) and a learned position module (3.6) ----
+
+def _sinusoid_cases() -> list[Case]:
+    """Fixed inputs, edge cases (one pair, one position, other bases) and random ones from a seeded generator."""
+    cases = [Case((5, 4)), Case((64, 64)), Case((50, 16), {"base": 1000.0}),
+             Case((7, 2)), Case((1, 8)), Case((30, 6), {"base": 2.0}), Case((20, 10), {"base": 1e6})]
+    generator = torch.Generator().manual_seed(3)
+    for _ in range(5):
+        num_positions = int(torch.randint(1, 201, (1,), generator=generator))
+        d_model = 2 * int(torch.randint(1, 49, (1,), generator=generator))
+        base = round(10 ** (1 + 4 * float(torch.rand(1, generator=generator))), 1)
+        cases.append(Case((num_positions, d_model), {"base": base}))
+    return cases
+
+
+def _sinusoid_variant(num_positions: int, d_model: int, base: float = 10000.0, *, first: int = 0,
+                      exponent: float = 2.0, pair_frequency: bool = True, swap: bool = False,
+                      interleave: bool = True) -> torch.Tensor:
+    """The table with one knob turned the wrong way, to recognise a typical mistake in a learner's table."""
+    p = torch.arange(first, first + num_positions, dtype=torch.float64)[:, None]
+    if pair_frequency:
+        omega = base ** (-exponent * torch.arange(d_model // 2, dtype=torch.float64) / d_model)
+        sin, cos = torch.sin(p * omega), torch.cos(p * omega)
+    else:  # every dimension j its own frequency base^(-j/d)
+        omega = base ** (-torch.arange(d_model, dtype=torch.float64) / d_model)
+        sin, cos = torch.sin(p * omega[0::2]), torch.cos(p * omega[1::2])
+    even, odd = (cos, sin) if swap else (sin, cos)
+    if interleave:
+        return torch.stack([even, odd], dim=-1).reshape(num_positions, d_model).float()
+    return torch.cat([even, odd], dim=-1).float()
+
+
+SINUSOID_MISTAKES = {
+    "Even dimensions (0, 2, 4, ...) hold the sine and odd dimensions the cosine; yours are the other way round.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, swap=True),
+    "Your rows hold all the sines first, then all the cosines. Interleave them: dimension 2i holds the sine and "
+    "dimension 2i+1 the cosine of the same pair i.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, interleave=False),
+    "Your frequencies fall too slowly: the exponent of pair i is -2i/d_model, and yours is half of that.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, exponent=1.0),
+    "Your frequencies fall too fast: the exponent of pair i is -2i/d_model with i counting pairs (0, 1, 2, ...). "
+    "If your i counts dimensions (0, 2, 4, ...), the factor 2 is in there twice.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, exponent=4.0),
+    "The sine and the cosine of a pair share one frequency ω_i; your odd dimensions have frequencies of their own.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, pair_frequency=False),
+    "Row p is position p, and positions start at 0: your first row is position 1.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, first=1),
+    "Use the base argument: your table is the one for base 10000 whatever base is.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d),
+    "Rows are positions and columns are dimensions: your table is transposed.":
+        lambda n, d, base=10000.0: sinusoidal(n, d, base).T,
+}
+
+
+@exercise("3.5")
+def _sinusoidal_table(answer: Any) -> None:
+    check_function(answer, sinusoidal, _sinusoid_cases(), "sinusoidal_mine", SINUSOID_MISTAKES, atol=1e-4)
+
+
+def _learned_cases() -> list[tuple[int, int]]:
+    """(context_length, d_model) pairs: fixed, edge (a one-row table, odd d_model) and random ones."""
+    cases = [(8, 4), (1, 3), (5, 16)]
+    generator = torch.Generator().manual_seed(6)
+    for _ in range(3):
+        cases.append((int(torch.randint(2, 65, (1,), generator=generator)),
+                      int(torch.randint(1, 33, (1,), generator=generator))))
+    return cases
+
+
+def _attempt(call: Any, where: str) -> Any:
+    """Run one piece of the learner's code; the stub becomes NotWrittenYet, any other error a hint."""
+    try:
+        return call()
+    except NotImplementedError as stub:
+        raise NotWrittenYet() from stub
+    except Exception as error:  # the learner's bug, reported as a hint rather than a traceback
+        raise Hint(f"{where} raised {type(error).__name__}: {error}") from None
+
+
+def _rows_problem(got: Any, table: torch.Tensor, seq_len: int, where: str) -> None:
+    """Raise a hint unless `got` is rows 0..seq_len-1 of `table`, still connected to it for training."""
+    expected = table[:seq_len].detach()
+    problem = _difference(got, expected, 0.0)
+    if problem is None:
+        expect(got.requires_grad, f"{where} gave the right numbers, but cut off from the table (no gradient "
+                                  "flows back): training could never change them. Leave out .detach(), .data and "
+                                  "torch.no_grad().")
+        return
+    shifted = table[1:seq_len + 1].detach()
+    if isinstance(got, torch.Tensor) and got.shape == shifted.shape and torch.equal(got.detach().cpu(), shifted.cpu()):
+        raise Hint(f"{where}: your rows are positions 1..{seq_len}, but the first token is at position 0, "
+                   "so row p must be the table's row p.")
+    raise Hint(f"{where}: {problem} (it should be rows 0..{seq_len - 1} of your table).")
+
+
+@exercise("3.6")
+def _learned_positions_module(answer: Any) -> None:
+    expect(isinstance(answer, type) and issubclass(answer, nn.Module),
+           "Pass your class itself (LearnedPositionsMine, without parentheses): a subclass of torch.nn.Module.")
+    for context_length, d_model in _learned_cases():
+        where = f"{answer.__name__}({context_length}, {d_model})"
+        with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
+            torch.manual_seed(0)
+            module = _attempt(lambda: answer(context_length, d_model), f"Building {where}")
+        parameters = list(module.parameters())
+        count = sum(p.numel() for p in parameters)
+        expect(count == context_length * d_model,
+               f"{where} has {count} trainable numbers; a table with one row of d_model={d_model} numbers for each "
+               f"of the {context_length} positions has {context_length * d_model}. Make the table a parameter "
+               "(nn.Embedding does that) so that training can change it.")
+        table = parameters[0]
+        expect(len(parameters) == 1 and tuple(table.shape) == (context_length, d_model),
+               f"{where}: the table should have one row per position, shape ({context_length}, {d_model}); yours "
+               f"has {[tuple(p.shape) for p in parameters]}.")
+        for seq_len in sorted({1, max(1, context_length // 2), context_length}):
+            call = f"{where}({seq_len})"
+            if seq_len == context_length:
+                try:
+                    got = module(seq_len)
+                except ValueError as error:
+                    raise Hint(f"{call} raised ValueError ({error}), but a sequence of exactly context_length="
+                               f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows.") from None
+                except NotImplementedError as stub:
+                    raise NotWrittenYet() from stub
+                except Exception as error:
+                    raise Hint(f"{call} raised {type(error).__name__}: {error}") from None
+            else:
+                got = _attempt(lambda: module(seq_len), call)
+            _rows_problem(got, table, seq_len, call)
+        for seq_len in (context_length + 1, 2 * context_length + 3):
+            _past_the_table(module, f"{where}({seq_len})", seq_len, context_length)
+
+
+def _past_the_table(module: nn.Module, call: str, seq_len: int, context_length: int) -> None:
+    """A sequence longer than the table must raise a ValueError that names context_length."""
+    try:
+        got = module(seq_len)
+    except NotImplementedError as stub:
+        raise NotWrittenYet() from stub
+    except ValueError as error:
+        expect(str(context_length) in str(error),
+               f"{call} raised ValueError({str(error)!r}); good, but say how long the table is "
+               f"(context_length={context_length}) so that the reader knows the limit.")
+        return
+    except IndexError as error:
+        raise Hint(f"{call} raised PyTorch's own IndexError ({error}), which does not say what is wrong. Check "
+                   "seq_len yourself and raise a ValueError that names context_length.") from None
+    except Exception as error:
+        raise Hint(f"{call} raised {type(error).__name__}: {error}. Past the table, raise a ValueError that names "
+                   "context_length.") from None
+    shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
+    raise Hint(f"{call} returned {shape} without an error, but the table has only {context_length} rows: there are no "
+               "vectors for the later positions. Raise a ValueError instead of clamping, repeating or cutting rows.")
+
+
+# ---- Predict, then run ----
+prediction("3.p", ["A", "B", "C", "D"])  # which dimension pair of sinusoidal(64, 64) changes fastest along positions

@@ -6,6 +6,9 @@ in place. The numbers come from `helpers.built.positions`, the functions the lec
 """
 from __future__ import annotations
 
+import math
+import numbers
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -68,14 +71,28 @@ def _show_matrix(image: plt.AxesImage, matrix: np.ndarray, diverging: bool) -> N
 
 
 class PositionalEncodingExplorer(_Explorer):
-    """The sinusoidal table (positions × dimensions) and the dot product of position 0 with every position."""
+    """The sinusoidal table (positions × dimensions) and the dot product of position 0 with every position.
+
+    A value the controls cannot take (an odd or out-of-range d_model, a base outside 10..100000, ...) is refused
+    with an error that names the allowed values, and the explorer keeps showing, and accepting, good values.
+    """
+
+    D_MODEL = (2, 256)          # even whole numbers in this range
+    NUM_POSITIONS = (2, 512)    # whole numbers in this range
+    BASE_EXPONENTS = (1, 5)     # base = 10^1 .. 10^5, on a log slider
 
     def __init__(self, d_model: int = 64, base: float = 10000.0, num_positions: int = 64) -> None:
+        d_model, base, num_positions = (self._checked("d_model", d_model), self._checked("base", base),
+                                        self._checked("num_positions", num_positions))
         controls = {
-            "d_model": widgets.IntSlider(value=d_model, min=2, max=256, step=2, description="d_model"),
-            "base": widgets.FloatLogSlider(value=base, base=10, min=1, max=5, description="base"),
-            "num_positions": widgets.IntSlider(value=num_positions, min=2, max=512, description="positions"),
+            "d_model": widgets.IntSlider(value=d_model, min=self.D_MODEL[0], max=self.D_MODEL[1], step=2,
+                                         description="d_model"),
+            "base": widgets.FloatLogSlider(value=base, base=10, min=self.BASE_EXPONENTS[0],
+                                           max=self.BASE_EXPONENTS[1], description="base"),
+            "num_positions": widgets.IntSlider(value=num_positions, min=self.NUM_POSITIONS[0],
+                                               max=self.NUM_POSITIONS[1], description="positions"),
         }
+        self._shown = {"d_model": d_model, "base": base, "num_positions": num_positions}  # the last good values
         figure, (self.table_ax, self.dot_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
         self.image = self.table_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
         figure.colorbar(self.image, ax=self.table_ax, label="value", ticks=_few_ticks())
@@ -85,6 +102,52 @@ class PositionalEncodingExplorer(_Explorer):
         self.dot_ax.set(xlabel="position p", ylabel="PE[0] · PE[p]")
         _title(self.dot_ax, "Similarity to position 0")
         self._connect(controls, figure, widest={"d_model": 256, "base": 10.0, "num_positions": 512})
+        for axis in (self.table_ax.xaxis, self.table_ax.yaxis, self.dot_ax.xaxis):  # positions, dimensions
+            axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
+        self.live.refresh()
+
+    @classmethod
+    def _checked(cls, name: str, value: object) -> int | float:
+        """`value` if control `name` can take it; else a TypeError/ValueError naming the allowed values."""
+        if name == "base":
+            low, high = (10.0 ** e for e in cls.BASE_EXPONENTS)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"base must be a number from {low:g} to {high:g} (e.g. 10000.0), "
+                                f"not {type(value).__name__} {value!r}.")
+            if not (math.isfinite(value) and low <= value <= high):
+                raise ValueError(f"base={value} is outside the explorer's range: choose a finite number from "
+                                 f"{low:g} to {high:g} (the Transformer uses 10000).")
+            return float(value)
+        low, high = cls.D_MODEL if name == "d_model" else cls.NUM_POSITIONS
+        what = "an even whole number" if name == "d_model" else "a whole number"
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be {what} from {low} to {high}, not {type(value).__name__} {value!r}.")
+        if not low <= value <= high:
+            raise ValueError(f"{name}={value} is outside the explorer's range: choose {what} from {low} to {high}.")
+        if name == "d_model" and value % 2:
+            raise ValueError(f"d_model={value} is odd: dimensions come in sin/cos pairs, so choose an even "
+                             f"number such as {value - 1 if value > low else low} or {min(value + 1, high)}.")
+        return int(value)
+
+    def update(self, **changes: object) -> None:
+        """Set controls by name and redraw; a value a control cannot take is refused and nothing changes."""
+        try:
+            checked = {name: self._checked(name, value) if name in self._shown else value
+                       for name, value in changes.items()}
+        except (TypeError, ValueError):
+            self._restore()  # a control set directly (controls[name].value = ...) already holds the bad value
+            raise
+        super().update(**checked)
+        self._shown = {name: self.controls[name].value for name in self._shown}
+
+    def _restore(self) -> None:
+        """Put the controls back to the values the picture shows, without redrawing."""
+        syncing, self._syncing = self._syncing, True
+        try:
+            for name, value in self._shown.items():
+                self.controls[name].value = value
+        finally:
+            self._syncing = syncing
 
     def _redraw(self, values: dict[str, object]) -> None:
         table = sinusoidal(values["num_positions"], values["d_model"], values["base"])
