@@ -54,15 +54,15 @@ def canonical_differences(notebook: nbformat.NotebookNode, filename: str) -> lis
     differences = []
     lines, n = _badge_line(notebook, filename)
     if lines[n] != badge_markdown(filename):
-        differences.append(f"the Colab badge line (cell {notebook.cells.index(tagged_cell(notebook, BADGE_CELL_TAG))}, "
-                           f"tagged {BADGE_CELL_TAG!r}) is {lines[n]!r}")
+        differences.append(f"the Colab badge line (cell {notebook.cells.index(tagged_cell(notebook, BADGE_CELL_TAG)) + 1}"
+                           f", tagged {BADGE_CELL_TAG!r}) is {lines[n]!r}, not {badge_markdown(filename)!r}")
     setup = tagged_cell(notebook, SETUP_CELL_TAG)
     if setup.source != setup_cell_source():
         expected, stored = setup_cell_source().splitlines(), setup.source.splitlines()
         changed = [f"line {i + 1}: {mine!r}" for i, (mine, theirs) in enumerate(zip(stored, expected)) if mine != theirs]
         if len(stored) != len(expected):
             changed.append(f"{len(stored)} lines instead of {len(expected)}")
-        differences.append(f"the setup cell (cell {notebook.cells.index(setup)}, tagged {SETUP_CELL_TAG!r}) was edited: "
+        differences.append(f"the setup cell (cell {notebook.cells.index(setup) + 1}, tagged {SETUP_CELL_TAG!r}) was edited: "
                            + "; ".join(changed[:3]))
     return differences
 
@@ -94,7 +94,7 @@ def slide_type(cell: nbformat.NotebookNode, previous: nbformat.NotebookNode | No
 def slide_differences(notebook: nbformat.NotebookNode) -> list[str]:
     """Cells whose stored slide type differs from the rules (set by hand, or the cells around them changed)."""
     found, previous = [], None
-    for index, cell in enumerate(notebook.cells):
+    for index, cell in enumerate(notebook.cells, start=1):
         stored = cell.metadata.get("slideshow", {}).get("slide_type")
         rule = slide_type(cell, previous)
         if stored is not None and stored != rule:
@@ -166,7 +166,7 @@ def prepare(notebook: nbformat.NotebookNode, filename: str, setup: str | None = 
                         + ". Run again with --reset-slides to apply the rules (right after adding, moving or "
                         "retitling cells), or --keep-slides to keep the stored types.")
     if problems:
-        raise RecordRefused(f"{filename}: not re-recorded, nothing changed: " + " ".join(problems))
+        raise RecordRefused(f"{filename}: not re-recorded, nothing changed (cells counted from 1): " + " ".join(problems))
     if setup != "keep":
         sync_canonical_cells(notebook, filename)
     mark_slides(notebook, keep=slides == "keep")
