@@ -45,8 +45,8 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
     name = requested.strip().lower()
     kind = name.split(":", 1)[0]
     if not _DEVICE_NAME.fullmatch(name):
-        raise ValueError(f"Unknown device {requested!r} (from {source}). Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), "
-                         "mps.")
+        raise ValueError(f"Unknown device {requested!r} (from {source}). "
+                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps.")
     if kind == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"{requested!r} was requested ({source}) but PyTorch sees no CUDA GPU. "
                            f"Use 'cpu', or install a CUDA build of torch on a machine with a GPU.")
@@ -72,7 +72,8 @@ def torch_threads(count: int) -> Iterator[None]:
     """
     count = whole_number(count, "The thread count")
     if count > MAX_THREADS:
-        raise ValueError(f"The thread count must be at most {MAX_THREADS} (4 per CPU core of this machine), not {count}. "
+        raise ValueError(f"The thread count must be at most {MAX_THREADS} (4 per CPU core of this machine), "
+                         f"not {count}. "
                          f"Use e.g. 1, or {os.cpu_count() or 1} (one per core).")
     previous = torch.get_num_threads()
     torch.set_num_threads(count)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from helpers.validation import whole_number
-
 from tqdm.auto import tqdm
+
+from helpers.validation import whole_number
 
 T = TypeVar("T")
 

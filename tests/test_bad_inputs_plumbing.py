@@ -14,9 +14,9 @@ import nbformat
 import numpy as np
 import pytest
 import torch
-from bad_input import Bad, BadCommand
 
 import helpers
+from bad_input import Bad, BadCommand
 from helpers.corpus import load_corpus
 from helpers.device import pick_device, torch_threads
 from helpers.exercises.checking import Case, Hint, check, check_function, predict, prediction, reveal
@@ -274,8 +274,8 @@ COMMANDS = [
     BadCommand("record a text file", ["helpers.maintainer.record", a_file()], "not a notebook", ".ipynb"),
     BadCommand("record a broken notebook", ["helpers.maintainer.record", _a_notebook("x.ipynb", text="{not json")],
                "cannot be read as a notebook"),
-    BadCommand("record a notebook without a setup cell", ["helpers.maintainer.record", _a_notebook("y.ipynb", tags=False)],
-               "exactly one cell tagged", "setup"),
+    BadCommand("record a notebook without a setup cell",
+               ["helpers.maintainer.record", _a_notebook("y.ipynb", tags=False)], "exactly one cell tagged", "setup"),
 ]
 
 

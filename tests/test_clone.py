@@ -90,7 +90,8 @@ def test_re_recording_an_edited_lecture_refuses_and_changes_nothing(clone):
     before = path.read_bytes()
     result = run([sys.executable, "-m", "helpers.maintainer.record", "notebooks/00_setup.ipynb"], cwd=clone)
     assert result.returncode == 2, result.stdout + result.stderr
-    for words in ("not re-recorded, nothing changed (cells counted from 1)", "the setup cell (cell 3, tagged 'setup')", "seed=42",
+    for words in ("not re-recorded, nothing changed (cells counted from 1)",
+                  "the setup cell (cell 3, tagged 'setup')", "seed=42",
                   "--reset-setup-cell", "--keep-setup-cell", "stored 'skip'", "--reset-slides", "--keep-slides"):
         assert words in result.stderr, f"{words!r} missing from: {result.stderr}"
     assert path.read_bytes() == before

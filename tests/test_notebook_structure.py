@@ -5,11 +5,10 @@ import re
 import nbformat
 import pytest
 
-from notebook_code import solution_code
-
 from helpers.course import BADGE_CELL_TAG, LECTURES, NOTEBOOKS_DIR, SETUP_CELL_TAG, badge_markdown, setup_cell_source
 from helpers.exercises.checking import registered_exercises
 from helpers.maintainer.record import tagged_cell
+from notebook_code import solution_code
 
 PRESENT = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 MAX_BYTES = 1_000_000

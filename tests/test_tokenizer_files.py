@@ -59,7 +59,8 @@ def test_an_unwritable_tiktoken_cache_dir_falls_back_and_says_so(tmp_path, how):
         cache = tmp_path / "read-only"
         cache.mkdir()
         cache.chmod(0o555)
-    out = run_python(ENCODE + "; import os; print(os.environ['TIKTOKEN_CACHE_DIR'])", {"TIKTOKEN_CACHE_DIR": str(cache)})
+    code = ENCODE + "; import os; print(os.environ['TIKTOKEN_CACHE_DIR'])"
+    out = run_python(code, {"TIKTOKEN_CACHE_DIR": str(cache)})
     assert out.returncode == 0, out.stderr
     ids, used = out.stdout.strip().splitlines()
     assert ids == "[40, 1842, 27140, 10128]" and used != str(cache)

@@ -131,7 +131,8 @@ def reveal(exercise_id: str, actual: str) -> None:
     """Print the measured answer to a prediction question (computed by the cell) beside the learner's guess."""
     _known(exercise_id, _PREDICTIONS, "prediction question")
     if not isinstance(actual, (str, np.str_)):
-        raise TypeError(f"reveal needs the measured answer as one of the letters {', '.join(_PREDICTIONS[exercise_id])} "
+        letters = ", ".join(_PREDICTIONS[exercise_id])
+        raise TypeError(f"reveal needs the measured answer as one of the letters {letters} "
                         f"(a string computed from the numbers), not {type(actual).__name__} {actual!r}.")
     actual = str(actual).upper()
     if actual not in _PREDICTIONS[exercise_id]:

@@ -54,16 +54,18 @@ def canonical_differences(notebook: nbformat.NotebookNode, filename: str) -> lis
     differences = []
     lines, n = _badge_line(notebook, filename)
     if lines[n] != badge_markdown(filename):
-        differences.append(f"the Colab badge line (cell {notebook.cells.index(tagged_cell(notebook, BADGE_CELL_TAG)) + 1}"
-                           f", tagged {BADGE_CELL_TAG!r}) is {lines[n]!r}, not {badge_markdown(filename)!r}")
+        number = notebook.cells.index(tagged_cell(notebook, BADGE_CELL_TAG)) + 1
+        differences.append(f"the Colab badge line (cell {number}, tagged {BADGE_CELL_TAG!r}) is {lines[n]!r}, "
+                           f"not {badge_markdown(filename)!r}")
     setup = tagged_cell(notebook, SETUP_CELL_TAG)
     if setup.source != setup_cell_source():
         expected, stored = setup_cell_source().splitlines(), setup.source.splitlines()
-        changed = [f"line {i + 1}: {mine!r}" for i, (mine, theirs) in enumerate(zip(stored, expected)) if mine != theirs]
+        changed = [f"line {i + 1}: {mine!r}" for i, (mine, theirs) in enumerate(zip(stored, expected))
+                   if mine != theirs]
         if len(stored) != len(expected):
             changed.append(f"{len(stored)} lines instead of {len(expected)}")
-        differences.append(f"the setup cell (cell {notebook.cells.index(setup) + 1}, tagged {SETUP_CELL_TAG!r}) was edited: "
-                           + "; ".join(changed[:3]))
+        differences.append(f"the setup cell (cell {notebook.cells.index(setup) + 1}, tagged {SETUP_CELL_TAG!r}) "
+                           "was edited: " + "; ".join(changed[:3]))
     return differences
 
 
@@ -139,7 +141,8 @@ def check_notebook_path(path: Path) -> Path:
     if path.is_dir():
         raise RecordRefused(f"{path} is a folder. Pass notebook files (notebooks/*.ipynb), or no argument for all.")
     if path.suffix != ".ipynb":
-        raise RecordRefused(f"{path} is not a notebook (.ipynb). Pass a lecture notebook, e.g. notebooks/00_setup.ipynb.")
+        raise RecordRefused(f"{path} is not a notebook (.ipynb). "
+                            "Pass a lecture notebook, e.g. notebooks/00_setup.ipynb.")
     return path
 
 
@@ -166,7 +169,8 @@ def prepare(notebook: nbformat.NotebookNode, filename: str, setup: str | None = 
                         + ". Run again with --reset-slides to apply the rules (right after adding, moving or "
                         "retitling cells), or --keep-slides to keep the stored types.")
     if problems:
-        raise RecordRefused(f"{filename}: not re-recorded, nothing changed (cells counted from 1): " + " ".join(problems))
+        raise RecordRefused(f"{filename}: not re-recorded, nothing changed (cells counted from 1): "
+                            + " ".join(problems))
     if setup != "keep":
         sync_canonical_cells(notebook, filename)
     mark_slides(notebook, keep=slides == "keep")

@@ -167,7 +167,8 @@ def _bounds_problem(control: widgets.Widget, value: Any) -> str | None:
     if low is not None and high is not None and not low <= value <= high:
         return f"it must be between {low:g} and {high:g}"
     step = getattr(control, "step", None)
-    if isinstance(control.value, int) and isinstance(step, int) and step > 1 and low is not None and (value - low) % step:
+    on_steps = not isinstance(step, int) or step <= 1 or low is None or (value - low) % step == 0
+    if isinstance(control.value, int) and not on_steps:
         return f"it moves in steps of {step} from {low}"
     return None
 
