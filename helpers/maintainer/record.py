@@ -2,8 +2,9 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.record [notebooks/03_*.ipynb ...]
 With no arguments every notebook in notebooks/ is re-recorded. Outputs are always recorded on the CPU
-(COURSE_DEVICE=cpu) so that the stored numbers are the ones every machine reproduces. Every cell also
-gets its slide type (`slide_type`), so each lecture can be presented with `jupyter nbconvert --to slides`.
+(COURSE_DEVICE=cpu): every CPU reproduces those numbers (tests/cpu_matrix.py checks it), GPUs up to their last
+digits. Every cell also gets its slide type (`slide_type`), so each lecture can be presented with
+`jupyter nbconvert --to slides`.
 
 Re-recording never discards an edit without being told to. If a notebook's setup cell or Colab badge line
 differs from the course's (helpers/course.py), or a cell's stored slide type differs from the rules (set by
