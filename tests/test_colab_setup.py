@@ -60,6 +60,7 @@ def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     assert result["device"] in {"cpu", "cuda", "mps"}
 
 
+@pytest.mark.slow
 def test_locally_the_cell_finds_the_repository_without_subprocesses():
     result = run_setup_cell(ROOT / "notebooks", colab=False)
     assert result["calls"] == []

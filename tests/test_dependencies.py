@@ -3,7 +3,7 @@ import ast
 import re
 import sys
 import warnings
-from importlib.metadata import packages_distributions, version
+from importlib.metadata import PackageNotFoundError, packages_distributions, version
 
 from helpers.course import ROOT
 
@@ -63,7 +63,14 @@ def test_environment_yml_installs_requirements_txt_and_nothing_else():
     assert set(conda_packages) == {"python", "pip"}, "add packages to requirements.txt, not environment.yml"
 
 
+def installed(name: str) -> str:
+    try:
+        return version(name).split("+")[0]
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def test_installed_versions_match_the_pins():
-    wrong = {name: (version(name), pinned) for name, pinned in requirements().items()
-             if version(name).split("+")[0] != pinned}
-    assert not wrong, f"installed and pinned versions differ (name: installed, pinned): {wrong}"
+    wrong = {name: (installed(name), pinned) for name, pinned in requirements().items() if installed(name) != pinned}
+    assert not wrong, (f"installed and pinned versions differ (name: installed, pinned): {wrong}; "
+                       "run pip install -r requirements.txt")
