@@ -19,8 +19,8 @@ matplotlib.use("Agg")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from helpers.plotting import use_course_style  # noqa: E402
 from helpers.maintainer.widget_catalog import build, other_value, widget_classes  # noqa: E402
+from helpers.plotting import use_course_style  # noqa: E402
 
 
 def update_times_ms(instance: object, updates: int) -> list[float]:

@@ -3,11 +3,24 @@ from __future__ import annotations
 
 from helpers.course import ROOT
 
-CORPUS_PATH = ROOT / "data" / "corpus" / "the_little_orchestra.txt"
+CORPUS_DIR = ROOT / "data" / "corpus"
+DEFAULT = "the_little_orchestra"
+CORPUS_PATH = CORPUS_DIR / f"{DEFAULT}.txt"
 
 
-def load_corpus() -> str:
-    """The whole course corpus as text (about 8,000 words); a clear error if the file is missing."""
+def load_corpus(name: str = DEFAULT) -> str:
+    """A corpus in data/corpus/ as one string: by default the course's story (about 8,000 words).
+
+    A clear error names the corpora there if `name` is not one of them, or says how to restore a missing file.
+    """
+    if name != DEFAULT:
+        known = sorted(path.stem for path in CORPUS_DIR.glob("*.txt"))
+        if not isinstance(name, str):
+            raise TypeError(f"The corpus name must be a string such as {DEFAULT!r}, not {type(name).__name__}.")
+        if name.removesuffix(".txt") not in known:
+            raise ValueError(f"There is no corpus {name!r} in data/corpus/. Available: {', '.join(known)} "
+                             "(or call load_corpus() for the course's story).")
+        return (CORPUS_DIR / f"{name.removesuffix('.txt')}.txt").read_text(encoding="utf-8")
     if not CORPUS_PATH.is_file():
         raise FileNotFoundError(f"The course corpus is missing: {CORPUS_PATH}. Restore it with "
                                 "`git checkout -- data/corpus` from the course folder.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 
 import torch
@@ -11,6 +12,8 @@ from helpers.validation import whole_number
 
 ENV_VAR = "COURSE_DEVICE"
 CHOICES = ("cpu", "cuda", "mps")
+_DEVICE_NAME = re.compile(r"cpu|mps|cuda(:\d+)?")
+MAX_THREADS = 4 * (os.cpu_count() or 1)  # more threads than this only slows torch down (and a typo could start 10**6)
 
 
 def _mps_available() -> bool:
@@ -34,12 +37,16 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
         if _mps_available():
             return torch.device("mps"), "Apple GPU found (MPS)"
         return torch.device("cpu"), f"no CUDA or Apple MPS GPU found; set {ENV_VAR} to choose"
+    if isinstance(requested, torch.device):
+        requested = str(requested)
     if not isinstance(requested, str):
-        raise TypeError(f"The device must be a string such as 'cpu' or 'cuda', not {type(requested).__name__}.")
+        raise TypeError(f"The device must be a string such as 'cpu' or 'cuda', not {type(requested).__name__} "
+                        f"{requested!r}.")
     name = requested.strip().lower()
     kind = name.split(":", 1)[0]
-    if kind not in CHOICES or (kind != "cuda" and ":" in name):
-        raise ValueError(f"Unknown device {requested!r} (from {source}). Use one of: cpu, cuda, cuda:N, mps.")
+    if not _DEVICE_NAME.fullmatch(name):
+        raise ValueError(f"Unknown device {requested!r} (from {source}). "
+                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps.")
     if kind == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"{requested!r} was requested ({source}) but PyTorch sees no CUDA GPU. "
                            f"Use 'cpu', or install a CUDA build of torch on a machine with a GPU.")
@@ -64,6 +71,10 @@ def torch_threads(count: int) -> Iterator[None]:
     Tiny models train faster on one thread, and a fixed thread count keeps their sums in the same order.
     """
     count = whole_number(count, "The thread count")
+    if count > MAX_THREADS:
+        raise ValueError(f"The thread count must be at most {MAX_THREADS} (4 per CPU core of this machine), "
+                         f"not {count}. "
+                         f"Use e.g. 1, or {os.cpu_count() or 1} (one per core).")
     previous = torch.get_num_threads()
     torch.set_num_threads(count)
     try:

@@ -87,13 +87,27 @@ def _describe_inline_figures() -> None:
     formatter.for_type(Figure, png_with_description)
 
 
-def _as_array(values: object) -> np.ndarray:
+def _as_array(values: object, what: str) -> np.ndarray:
+    """`values` (tensor, array, nested list) as a float NumPy array; a clear error if they are not numbers."""
     if isinstance(values, torch.Tensor):
-        return values.detach().cpu().numpy()
-    return np.asarray(values)
+        values = values.detach().cpu()
+        values = values.float() if values.dtype in (torch.bfloat16, torch.float16) else values
+        return values.numpy()
+    try:
+        array = np.asarray(values)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{what} must be a rectangular array of numbers (rows of equal length): {error}") from None
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{what} must hold numbers (a tensor, array or nested list of numbers), not "
+                        f"{array.dtype} values such as {array.flat[0]!r}." if array.size else
+                        f"{what} must hold numbers, not {array.dtype} values.")
+    return array
 
 
 def _checked_labels(labels: Sequence[str], size: int) -> list[str]:
+    if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+        raise TypeError(f"Tick labels must be a list with one label per row/column, not {type(labels).__name__} "
+                        f"{labels!r}.")
     if len(labels) != size:
         raise ValueError(f"{len(labels)} tick labels for an axis of length {size}: give one per row/column.")
     return [str(label) for label in labels]
@@ -106,13 +120,20 @@ def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_la
 
     `diverging=True` centres the colours on zero (blue negative, red positive).
     """
-    data = _as_array(matrix)
+    data = _as_array(matrix, "The heatmap's matrix")
     if data.ndim != 2:
         raise ValueError(f"heatmap needs a 2-D matrix, got shape {data.shape}. Select one slice, e.g. x[0].")
+    if data.size == 0:
+        raise ValueError(f"heatmap got an empty matrix of shape {data.shape}: there is nothing to draw. "
+                         "Check the slice or the sequence you passed.")
+    finite = np.isfinite(data)
+    if not finite.any():
+        raise ValueError("Every value of the heatmap's matrix is NaN or infinite, so no colour means anything. "
+                         "Check the computation that produced it (NaN and -inf cells are drawn blank).")
     ax = ax if ax is not None else plt.subplots()[1]
     options: dict[str, object] = {"aspect": "auto", "interpolation": "nearest"}
-    if diverging:
-        limit = float(np.abs(data).max()) or 1.0
+    if diverging:  # NaN and ±inf (masked cells) are drawn blank and do not set the colour scale
+        limit = float(np.abs(data[finite]).max()) or 1.0
         options.update(cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
     image = ax.imshow(data, **options)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label)
@@ -128,10 +149,16 @@ def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_la
 def line_plot(x: object, ys: Mapping[str, object], *, title: str, xlabel: str, ylabel: str,
               ax: Axes | None = None) -> Axes:
     """Plot one line per entry of `ys` (label → values) against `x`, with a legend when there are several."""
+    if not isinstance(ys, Mapping):
+        raise TypeError(f"ys must be a dict from label to values, e.g. {{'loss': losses}}, not {type(ys).__name__}.")
+    if not ys:
+        raise ValueError("ys is empty: give at least one line, e.g. {'loss': losses}.")
+    xs = _as_array(x, "x")
+    if xs.ndim != 1 or xs.size == 0:
+        raise ValueError(f"x must be a non-empty 1-D sequence of numbers, got shape {xs.shape}.")
+    arrays = {label: _as_array(values, f"Line {label!r}") for label, values in ys.items()}
     ax = ax if ax is not None else plt.subplots()[1]
-    xs = _as_array(x)
-    for label, values in ys.items():
-        values = _as_array(values)
+    for label, values in arrays.items():
         if values.shape != xs.shape:
             raise ValueError(f"Line {label!r} has {values.shape} values but x has {xs.shape}: they must match.")
         ax.plot(xs, values, label=label)

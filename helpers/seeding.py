@@ -1,6 +1,7 @@
 """Seed every random number generator the course uses, so every run prints the same numbers."""
 from __future__ import annotations
 
+import numbers
 import random
 
 import numpy as np
@@ -13,10 +14,11 @@ def seed_everything(seed: int = 0) -> None:
     Create random tensors on the CPU and then move them (`torch.randn(3).to(device)`): the CPU
     generator gives the same numbers everywhere, while CUDA and MPS generators differ from it.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"The seed must be an int, such as 0 or 42, not {type(seed).__name__}.")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"The seed must be a whole number such as 0 or 42, not {type(seed).__name__} {seed!r}.")
     if not 0 <= seed < 2**32:
-        raise ValueError(f"The seed must be between 0 and 2**32 - 1, not {seed}.")
+        raise ValueError(f"The seed must be between 0 and 2**32 - 1 (NumPy's limit), not {seed}. Use e.g. 0 or 42.")
+    seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

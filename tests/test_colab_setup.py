@@ -7,10 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 
-from helpers.course import REPO_DIR_NAME, REPO_URL, setup_cell_source
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.course import REPO_DIR_NAME, REPO_URL, ROOT, setup_cell_source
 
 RUNNER = textwrap.dedent("""
     import json, subprocess, sys, types
@@ -51,6 +50,7 @@ def run_setup_cell(cwd: Path, colab: bool, origin: Path = ROOT) -> dict:
     return json.loads(lines[-1])
 
 
+@pytest.mark.slow
 def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     content = tmp_path / "content"  # Colab's working folder
     content.mkdir()
@@ -60,6 +60,7 @@ def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     assert result["device"] in {"cpu", "cuda", "mps"}
 
 
+@pytest.mark.slow
 def test_locally_the_cell_finds_the_repository_without_subprocesses():
     result = run_setup_cell(ROOT / "notebooks", colab=False)
     assert result["calls"] == []

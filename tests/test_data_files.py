@@ -1,10 +1,11 @@
 """Every file in data/ is listed in data/SHA256SUMS with the right hash, and nothing is unlisted."""
 import hashlib
-from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+from helpers.course import ROOT
+
+DATA = ROOT / "data"
 UNHASHED = {"README.md", "SHA256SUMS"}
 
 
@@ -17,7 +18,10 @@ def listed_hashes() -> dict[str, str]:
 def test_data_file_matches_its_sha256(name):
     path = DATA / name
     assert path.is_file(), f"data/{name} is listed in data/SHA256SUMS but missing"
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == listed_hashes()[name], f"data/{name} changed"
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == listed_hashes()[name], (
+        f"data/{name} changed" + (": it has Windows line endings (CRLF); repair the checkout with "
+                                  "`git -c core.autocrlf=false checkout HEAD -- data`" if b"\r\n" in data else ""))
 
 
 def test_every_data_file_is_listed():

@@ -5,10 +5,10 @@ import re
 import nbformat
 import pytest
 
-from helpers.exercises.checking import _EXERCISES, _load_exercises
-from notebook_code import solution_code
 from helpers.course import BADGE_CELL_TAG, LECTURES, NOTEBOOKS_DIR, SETUP_CELL_TAG, badge_markdown, setup_cell_source
+from helpers.exercises.checking import registered_exercises
 from helpers.maintainer.record import tagged_cell
+from notebook_code import solution_code
 
 PRESENT = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 MAX_BYTES = 1_000_000
@@ -66,5 +66,5 @@ def test_lecture_sections_and_exercises(name):
     # Markdown <details>: collapsed in JupyterLab, on GitHub and on the site, and no stored output to leak
     solved = {m for c in solutions for m in re.findall(r'helpers\.check\("([\d.]+)"', solution_code(c))}
     assert len(exercises) >= 3 and solved == exercises, f"exercises without a solution: {exercises - solved}"
-    _load_exercises()
-    assert used <= set(_EXERCISES), f"register checkers for {used - set(_EXERCISES)}"
+    registered = set(registered_exercises())
+    assert used <= registered, f"register checkers for {used - registered}"

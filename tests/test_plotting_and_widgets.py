@@ -1,4 +1,5 @@
-"""Plots: labelled, colour-blind-safe, and clear errors on bad input; LiveFigure redraws in place."""
+"""Plots: labelled, colour-blind-safe; LiveFigure redraws in place; progress bars (bad inputs:
+tests/test_bad_inputs_plumbing.py)."""
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -31,16 +32,7 @@ def test_heatmap_has_title_labels_and_colorbar():
     plt.close(ax.figure)
 
 
-def test_heatmap_errors_are_clear():
-    with pytest.raises(ValueError, match="needs a 2-D matrix, got shape \\(2, 3, 4\\)"):
-        plotting.heatmap(torch.zeros(2, 3, 4), title="t", xlabel="x", ylabel="y")
-    with pytest.raises(ValueError, match="2 tick labels for an axis of length 3"):
-        plotting.heatmap(torch.zeros(3, 3), title="t", xlabel="x", ylabel="y", xticklabels=["a", "b"])
-
-
-def test_line_plot_and_token_strip_check_lengths():
-    with pytest.raises(ValueError, match="must match"):
-        plotting.line_plot([1, 2, 3], {"a": [1, 2]}, title="t", xlabel="x", ylabel="y")
+def test_token_strip_shows_spaces_and_checks_lengths():
     with pytest.raises(ValueError, match="2 tokens but 1 ids"):
         plotting.token_strip(["a", "b"], [1], title="t")
     ax = plotting.token_strip([" love", "\n"], [1842, 198], title="t")
@@ -48,9 +40,14 @@ def test_line_plot_and_token_strip_check_lengths():
     plt.close("all")
 
 
-def test_course_style_uses_okabe_ito_colours():
+def test_line_plot_draws_each_line_in_the_course_colours_with_a_legend():
     plotting.use_course_style()
-    assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:3] == list(plotting.OKABE_ITO[:3])
+    ax = plotting.line_plot([0, 1, 2], {"train": [3, 2, 1], "test": torch.tensor([3.0, 2.5, 2.0])},
+                            title="Loss", xlabel="step", ylabel="loss")
+    assert [line.get_color() for line in ax.lines] == list(plotting.OKABE_ITO[:2])
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["train", "test"]
+    assert list(ax.lines[1].get_ydata()) == [3.0, 2.5, 2.0]
+    plt.close("all")
 
 
 def test_live_figure_refresh_replaces_the_picture():

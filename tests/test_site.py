@@ -6,8 +6,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from helpers.course import LECTURES, NOTEBOOKS_DIR
-from helpers.maintainer.site import main, page_name, rewrite_links
-from test_readme import fenced_block
+from helpers.maintainer import site as builder
+from helpers.maintainer.site import MARKER, SiteFolderError, check_output_folder, main, page_name, rewrite_links
 
 PRESENT = [lecture for lecture in LECTURES if (NOTEBOOKS_DIR / lecture.filename).exists()]
 
@@ -35,21 +35,30 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The site as the README's command builds it (`python -m helpers.maintainer.site`, here into a temporary folder)."""
+def built_site(tmp_path_factory):
+    """The site as the README's command builds it (`python -m helpers.maintainer.site`, into a temporary folder)."""
     out = tmp_path_factory.mktemp("build") / "site"
     main(["--out", str(out)])
-    return out, {path.name: Page(path) for path in sorted(out.iterdir())}
+    return out, {path.name: Page(path) for path in sorted(out.glob("*.html"))}
 
 
+@pytest.fixture
+def site(built_site):
+    """The built site (slow: it renders every lecture once per test session)."""
+    return built_site
+
+
+@pytest.mark.slow
 def test_index_lists_every_lecture_in_course_order(site):
     out, pages = site
     lecture_links = [link for link in pages["index.html"].links if not urlparse(link).scheme]
     assert lecture_links == [page_name(lecture.filename) for lecture in PRESENT]
     assert set(pages) == {"index.html", *lecture_links}
+    assert (out / MARKER).read_text().splitlines()[1:] == ["index.html", *sorted(lecture_links)]
     assert all((out / name).stat().st_size > 10_000 for name in lecture_links)
 
 
+@pytest.mark.slow
 def test_every_local_link_and_anchor_resolves(site):
     out, pages = site
     for name, page in pages.items():
@@ -64,6 +73,7 @@ def test_every_local_link_and_anchor_resolves(site):
                 assert unquote(parsed.fragment) in {unquote(i) for i in pages[target].ids}, f"{name}: {link}"
 
 
+@pytest.mark.slow
 def test_pages_read_offline_with_alt_text_on_every_image(site):
     _, pages = site
     for name, page in pages.items():
@@ -74,6 +84,7 @@ def test_pages_read_offline_with_alt_text_on_every_image(site):
             assert image["src"].startswith("data:") or "colab-badge" in image["src"], f"{name}: remote image"
 
 
+@pytest.mark.slow
 def test_figures_alt_text_comes_from_their_titles(site):
     _, pages = site
     alts = [image["alt"] for image in pages["00_setup.html"].images if image["src"].startswith("data:")]
@@ -81,10 +92,12 @@ def test_figures_alt_text_comes_from_their_titles(site):
     assert all(alt.startswith("Figure: ") for alt in alts), "re-record with `python -m helpers.maintainer.record`"
 
 
+@pytest.mark.slow
 def test_solutions_are_collapsed_and_widgets_replaced_by_a_note(site):
     out, _ = site
     text = (out / "00_setup.html").read_text(encoding="utf-8")
-    assert text.count('<details><summary><b>Solution') == 4 and '<div class="highlight"><pre><span></span><span class="n">answer' in text
+    assert text.count('<details><summary><b>Solution') == 4
+    assert '<div class="highlight"><pre><span></span><span class="n">answer' in text
     assert "course-widget-note" in text and "widget-state+json" not in text
 
 
@@ -98,6 +111,59 @@ def test_links_to_missing_lectures_are_unlinked_and_repository_files_point_to_gi
     assert rewrite_links(badge, pages) == badge
 
 
+def test_the_readme_site_command_is_this_module(readme_block):
+    assert readme_block("site-command") == ["python -m helpers.maintainer.site"]
 
-def test_the_readme_site_command_is_this_module():
-    assert fenced_block("site-command") == ["python -m helpers.maintainer.site"]
+
+@pytest.fixture
+def fake_repo(tmp_path, monkeypatch):
+    """A stand-in course repository (the real one is never used as a target): its notebooks/ holds work."""
+    repo = tmp_path / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    (repo / "notebooks" / "00_setup.ipynb").write_text("{}")
+    monkeypatch.setattr(builder, "ROOT", repo)
+    return repo
+
+
+@pytest.mark.parametrize("out, words", [
+    (".", "course repository or a folder that holds it"),
+    ("..", "course repository or a folder that holds it"),
+    ("notebooks", "inside the course's notebooks/ folder"),
+    ("notebooks/site", "inside the course's notebooks/ folder"),
+    ("data", "inside the course's data/ folder"),
+    ("notebooks/00_setup.ipynb", "notebooks/ folder"),
+])
+def test_work_folders_are_refused(fake_repo, out, words):
+    with pytest.raises(SiteFolderError, match=words):
+        check_output_folder(fake_repo / out)
+
+
+def test_only_new_empty_or_own_folders_are_accepted(tmp_path):
+    assert check_output_folder(tmp_path / "new") == (tmp_path / "new").resolve()
+    (tmp_path / "empty").mkdir()
+    check_output_folder(tmp_path / "empty")
+    (tmp_path / "file.html").write_text("x")
+    with pytest.raises(SiteFolderError, match="is a file"):
+        check_output_folder(tmp_path / "file.html")
+    with pytest.raises(SiteFolderError, match="not a site build"):
+        check_output_folder(tmp_path)
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / MARKER).write_text(f"{builder.MARKER_HEADER}\nindex.html\n")
+    (own / "index.html").write_text("old")
+    check_output_folder(own)
+    (own / "mine.txt").write_text("notes")
+    with pytest.raises(SiteFolderError, match="mine.txt"):
+        check_output_folder(own)
+    (own / MARKER).write_text("a marker someone wrote by hand\nmine.txt\n")
+    with pytest.raises(SiteFolderError, match="not a site build"):
+        check_output_folder(own)
+
+
+def test_the_command_refuses_with_a_message_and_exit_code(fake_repo, capsys):
+    before = sorted(p.relative_to(fake_repo) for p in fake_repo.rglob("*"))
+    for out in (fake_repo, fake_repo / "notebooks"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["--out", str(out)])
+        assert exit_info.value.code == 2 and "site: refused:" in capsys.readouterr().err
+    assert sorted(p.relative_to(fake_repo) for p in fake_repo.rglob("*")) == before

@@ -1,4 +1,5 @@
-"""Lecturer mode: every cell carries slide metadata from `helpers.maintainer.record`, and every lecture converts to slides."""
+"""Lecturer mode: every cell carries slide metadata from `helpers.maintainer.record`; every lecture converts to slides.
+(The slide rules themselves are tested in tests/test_corpus_and_record.py.)"""
 import re
 import shlex
 import subprocess
@@ -10,27 +11,8 @@ from nbconvert import SlidesExporter
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.maintainer.record import slide_type
-from test_readme import fenced_block
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-
-
-def cell(kind, source, *tags):
-    new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-    made = new(source)
-    made.metadata["tags"] = list(tags)
-    return made
-
-
-def test_slide_rules():
-    code, text = cell("code", "x = 1"), cell("markdown", "Some words.")
-    assert slide_type(cell("markdown", "# Lecture 1 — T"), None) == "slide"
-    assert slide_type(cell("markdown", "## Recap\n\n* a"), text) == "slide"
-    assert slide_type(cell("markdown", "### A detail"), text) == "subslide"
-    assert slide_type(text, code) == "subslide"
-    assert slide_type(text, text) == "-"
-    assert slide_type(code, text) == "fragment"
-    assert slide_type(cell("code", "answer = 1", "solution"), code) == "notes"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -41,6 +23,7 @@ def test_every_cell_has_the_slide_type_record_gives_it(path):
     assert stored == expected, "re-record with `python -m helpers.maintainer.record` to store the slide types"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_lecture_converts_to_slides(path):
     notebook = nbformat.read(path, as_version=4)
@@ -51,8 +34,9 @@ def test_lecture_converts_to_slides(path):
     assert body.count('class="fragment"') == kinds.count("fragment")
 
 
-def test_the_readme_slides_command_converts_every_lecture(tmp_path):
-    (command,) = fenced_block("slides-command")
+@pytest.mark.slow
+def test_the_readme_slides_command_converts_every_lecture(tmp_path, readme_block):
+    (command,) = readme_block("slides-command")
     words = shlex.split(command)
     assert words[:4] == ["jupyter", "nbconvert", "--to", "slides"] and words[-1] == "notebooks/00_setup.ipynb"
     run = [sys.executable, "-m", "jupyter", *words[1:-1], *map(str, NOTEBOOKS), "--output-dir", str(tmp_path)]

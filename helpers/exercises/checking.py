@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
 Checker = Callable[[Any], None]
@@ -45,10 +46,23 @@ def _load_exercises() -> None:
             importlib.import_module(f"{package.__name__}.{module.name}")
 
 
+def registered_exercises() -> dict[str, Checker]:
+    """Every registered exercise id and its checker (the lecture modules are loaded first)."""
+    if not _EXERCISES:
+        _load_exercises()
+    return dict(_EXERCISES)
+
+
 def _known(exercise_id: str, registry: dict[str, Any], what: str) -> None:
     if not _EXERCISES:
         _load_exercises()
+    if not isinstance(exercise_id, str):
+        raise TypeError(f"The {what} id must be a string in quotes, e.g. helpers.check(\"3.5\", answer), not "
+                        f"{type(exercise_id).__name__} {exercise_id!r}.")
     if exercise_id not in registry:
+        if registry is _EXERCISES and exercise_id in _PREDICTIONS:
+            raise KeyError(f"{exercise_id!r} is a prediction question: record your guess with "
+                           f"helpers.predict({exercise_id!r}, answer), not helpers.check.")
         known = ", ".join(sorted(registry))
         raise KeyError(f"There is no {what} {exercise_id!r}. Known: {known}. Check the id in the cell above.")
 
@@ -65,7 +79,7 @@ def check(exercise_id: str, answer: Any) -> None:
         print(f"✏️ Exercise {exercise_id}: replace ... with your answer, then run this cell again.")
         return
     try:
-        _EXERCISES[exercise_id](answer)
+        _EXERCISES[exercise_id](_plain(answer))
     except NotWrittenYet:
         print(f"✏️ Exercise {exercise_id}: write the body of your function (replace the "
               "`raise NotImplementedError`), then run this cell again.")
@@ -74,6 +88,16 @@ def check(exercise_id: str, answer: Any) -> None:
         print(f"❌ Exercise {exercise_id}: not yet. Hint: {hint}")
         return
     print(f"✅ Exercise {exercise_id}: correct!")
+
+
+def _plain(answer: Any) -> Any:
+    """NumPy scalars (np.int64 from a sum, np.float64, np.str_) as Python's own, inside lists and tuples too,
+    so a right answer computed with NumPy counts as right."""
+    if isinstance(answer, np.generic):
+        return answer.item()
+    if type(answer) in (list, tuple):
+        return type(answer)(_plain(item) for item in answer)
+    return answer
 
 
 class NotWrittenYet(Exception):
@@ -95,7 +119,7 @@ def predict(exercise_id: str, answer: Any) -> None:
         print(f"✏️ Prediction {exercise_id}: replace ... with your guess ({' / '.join(choices)}) before you run "
               "the next cell.")
         return
-    picked = str(answer).strip().upper() if isinstance(answer, str) else None
+    picked = str(answer).strip().upper() if isinstance(answer, (str, np.str_)) else None
     if picked not in choices:
         raise ValueError(f"Your prediction {answer!r} is not one of the choices {', '.join(choices)}: "
                          f"write one of them as a string, e.g. answer = {choices[0]!r}.")
@@ -106,6 +130,10 @@ def predict(exercise_id: str, answer: Any) -> None:
 def reveal(exercise_id: str, actual: str) -> None:
     """Print the measured answer to a prediction question (computed by the cell) beside the learner's guess."""
     _known(exercise_id, _PREDICTIONS, "prediction question")
+    if not isinstance(actual, (str, np.str_)):
+        letters = ", ".join(_PREDICTIONS[exercise_id])
+        raise TypeError(f"reveal needs the measured answer as one of the letters {letters} "
+                        f"(a string computed from the numbers), not {type(actual).__name__} {actual!r}.")
     actual = str(actual).upper()
     if actual not in _PREDICTIONS[exercise_id]:
         raise ValueError(f"{actual!r} is not one of the choices of {exercise_id}: {_PREDICTIONS[exercise_id]}.")
@@ -151,9 +179,14 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
     When the learner's result equals what a known mistake (a function in `mistakes`, keyed by its hint)
     returns on that input, that mistake's hint is added. The learner's own errors become hints too.
     """
+    if not callable(reference):
+        raise TypeError(f"check_function needs the reference implementation as a function, not "
+                        f"{type(reference).__name__}.")
     expect(callable(learner), f"Pass your function itself (e.g. {name}, without parentheses), not "
                               f"{type(learner).__name__} {_short(learner)}.")
     for case in cases:
+        if not isinstance(case, Case):
+            raise TypeError(f"check_function's cases must be Case(...) objects, not {type(case).__name__} {case!r}.")
         where = case.describe(name)
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         try:

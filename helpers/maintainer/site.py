@@ -1,6 +1,9 @@
 """Render the course as a small static website that reads offline: an index page and one page per lecture.
 
 Usage (from the repository root):  python -m helpers.maintainer.site [--out site]
+The site builder never destroys work: it writes only into a new or empty folder, or one that holds nothing but
+a previous build (marked by its `.course-site` file, which lists the pages it wrote). Anything else (the
+repository, a folder holding it, notebooks/, a folder with other files, a file) is refused and left untouched.
 Lectures are rendered in course order with their stored outputs (nothing is executed) by nbconvert, with
 JupyterLab's look. Figures get alt text from their titles (see `helpers.plotting.figure_alt_text`),
 solutions are collapsed, live widgets are replaced by a note (the static picture above each one stays),
@@ -15,7 +18,7 @@ import copy
 import html
 import io
 import re
-import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -29,6 +32,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = ('<p class="course-widget-note">Interactive widget: open this lecture in JupyterLab or Colab to use '
                'it. The picture above shows its default state.</p>')
 MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)")
+MARKER = ".course-site"  # written into every build: says the folder is a site build and lists its pages
+MARKER_HEADER = "Built by `python -m helpers.maintainer.site`; it replaces the files listed below on the next build."
+
+
+class SiteFolderError(ValueError):
+    """The output folder is not one the site builder may write into; nothing was changed."""
 
 
 def present_lectures() -> list[Lecture]:
@@ -126,15 +135,63 @@ widgets, run the notebooks in JupyterLab or on Colab: see the <a href="{REPO_URL
 """
 
 
+def previous_build(out: Path) -> list[str] | None:
+    """The page names a previous build listed in `out`'s marker file, or None if `out` holds no build."""
+    marker = out / MARKER
+    if not marker.is_file():
+        return None
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0] != MARKER_HEADER:
+        return None
+    return [name for name in lines[1:] if name and Path(name).name == name]
+
+
+def check_output_folder(out: Path) -> Path:
+    """`out`, resolved, if the site may be written there; else a SiteFolderError that says why (nothing changed)."""
+    out = Path(out).expanduser().resolve()
+    if out == ROOT or out in ROOT.parents:
+        raise SiteFolderError(f"--out {out} is the course repository or a folder that holds it; building there would "
+                              "replace your files. Use a new folder, e.g. --out site (the default).")
+    protected = [ROOT / name for name in ("notebooks", "helpers", "data", "tests", "benchmarks", ".git", ".ci")]
+    for folder in protected:
+        if out == folder or folder in out.parents:
+            raise SiteFolderError(f"--out {out} is inside the course's {folder.name}/ folder; the site must not be "
+                                  "written among the course's own files. Use a new folder, e.g. --out site.")
+    if not out.exists():
+        return out
+    if not out.is_dir():
+        raise SiteFolderError(f"--out {out} is a file, not a folder. Give a folder name, e.g. --out site.")
+    present = sorted(entry.name for entry in out.iterdir())
+    if not present:
+        return out
+    listed = previous_build(out)
+    if listed is None:
+        shown = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
+        raise SiteFolderError(f"--out {out} already holds files that are not a site build ({shown}). The site builder "
+                              "only replaces its own builds: use a new or empty folder, e.g. --out site.")
+    others = sorted(set(present) - set(listed) - {MARKER})
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise SiteFolderError(f"--out {out} holds a previous build plus other files ({shown}); the site builder will "
+                              "not delete them. Move them elsewhere, or use a new folder.")
+    return out
+
+
 def build_site(out: Path) -> list[Path]:
-    """Write the index and every present lecture's page into `out` (emptied first); return the pages."""
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    """Write the index and every present lecture's page into `out`; return the pages.
+
+    `out` must be new, empty or a previous build (see `check_output_folder`); a previous build's pages are
+    replaced, and nothing else is ever deleted.
+    """
+    out = check_output_folder(out)
+    for name in previous_build(out) or []:
+        (out / name).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     lectures = present_lectures()
     pages = {page_name(lecture.filename) for lecture in lectures}
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
     written = [out / "index.html"]
+    (out / MARKER).write_text("\n".join([MARKER_HEADER, "index.html", *sorted(pages)]) + "\n", encoding="utf-8")
     written[0].write_text(index_page(lectures), encoding="utf-8")
     for index, lecture in enumerate(lectures):
         notebook = prepare(nbformat.read(NOTEBOOKS_DIR / lecture.filename, as_version=4), pages)
@@ -150,7 +207,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     args = parser.parse_args(argv)
-    pages = build_site(args.out)
+    try:
+        pages = build_site(args.out)
+    except SiteFolderError as error:
+        print(f"site: refused: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     print(f"wrote {len(pages)} pages to {args.out}; open {args.out / 'index.html'} in a browser.")
 
 

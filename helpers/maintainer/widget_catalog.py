@@ -72,6 +72,24 @@ def other_value(control: widgets.Widget) -> Any:
     raise TypeError(f"Cannot move a {type(control).__name__} control automatically; add it to other_value().")
 
 
+def bad_values(control: widgets.Widget) -> list[Any]:
+    """Values a learner might try that `control` cannot take (a wrong type; a choice it lacks; beyond its range)."""
+    value = control.value
+    if hasattr(control, "options") and not isinstance(control, widgets.Text):
+        return ["no such choice", 12345]
+    if isinstance(value, bool):
+        return ["yes", 2]
+    if isinstance(value, str):
+        return [42, None]
+    if isinstance(value, (int, float)):
+        high = getattr(control, "max", None)
+        if isinstance(control, widgets.FloatLogSlider):
+            high = control.base ** control.max
+        beyond = [high * 10 + 1] if high is not None else []
+        return ["4", *beyond, float("nan")] if isinstance(value, float) else ["4", 2.5, *beyond]
+    raise TypeError(f"No bad values known for a {type(control).__name__} control; add it to bad_values().")
+
+
 def descendants(widget: widgets.Widget) -> list[widgets.Widget]:
     """The widget and everything inside it (children of boxes, recursively)."""
     children = getattr(widget, "children", ())
