@@ -115,7 +115,7 @@ def test_a_control_set_directly_is_put_back(explorer):
     """A value set on a control in code (not through update) goes through the same check, and the control is put
     back. (Out-of-range values never get that far: ipywidgets' sliders clamp them to their own range.)"""
     explorer.update(d_model=16, base=10000.0, num_positions=20)
-    with pytest.raises(ValueError, match="d_model=9 is odd"):
+    with pytest.raises(ValueError, match="9 is not a valid d_model"):
         explorer.controls["d_model"].value = 9
     assert explorer.values() == {"d_model": 16, "base": 10000.0, "num_positions": 20}
     explorer.controls["d_model"].value = 40

@@ -92,7 +92,6 @@ class PositionalEncodingExplorer(_Explorer):
             "num_positions": widgets.IntSlider(value=num_positions, min=self.NUM_POSITIONS[0],
                                                max=self.NUM_POSITIONS[1], description="positions"),
         }
-        self._shown = {"d_model": d_model, "base": base, "num_positions": num_positions}  # the last good values
         figure, (self.table_ax, self.dot_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
         self.image = self.table_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
         figure.colorbar(self.image, ax=self.table_ax, label="value", ticks=_few_ticks())
@@ -130,26 +129,14 @@ class PositionalEncodingExplorer(_Explorer):
         return int(value)
 
     def update(self, **changes: object) -> None:
-        """Set controls by name and redraw; a value a control cannot take is refused and nothing changes."""
-        try:
-            checked = {name: self._checked(name, value) if name in self._shown else value
-                       for name, value in changes.items()}
-        except (TypeError, ValueError):
-            self._restore()  # a control set directly (controls[name].value = ...) already holds the bad value
-            raise
-        super().update(**checked)
-        self._shown = {name: self.controls[name].value for name in self._shown}
-
-    def _restore(self) -> None:
-        """Put the controls back to the values the picture shows, without redrawing."""
-        syncing, self._syncing = self._syncing, True
-        try:
-            for name, value in self._shown.items():
-                self.controls[name].value = value
-        finally:
-            self._syncing = syncing
+        """Set controls by name and redraw; a value the explorer cannot show is refused before anything changes."""
+        for name, value in changes.items():
+            if name in self.controls:
+                self._checked(name, value)
+        super().update(**changes)
 
     def _redraw(self, values: dict[str, object]) -> None:
+        values = {name: self._checked(name, value) for name, value in values.items()}  # refused -> controls put back
         table = sinusoidal(values["num_positions"], values["d_model"], values["base"])
         _show_matrix(self.image, table.numpy(), diverging=True)
         _title(self.table_ax, f"Sinusoidal table, d_model={values['d_model']}, base={values['base']:.0f}")
