@@ -116,3 +116,22 @@ def test_gpt2_model_looks_token_type_ids_up_in_its_token_table():
 def test_the_pinned_transformers_is_the_one_the_lecture_cites():
     import transformers
     assert transformers.__version__ == "5.24.0"
+
+
+def test_the_uncased_vocabulary_has_no_accented_piece():
+    import unicodedata
+    accented = [token for token in minilm.load_vocab()
+                if any(unicodedata.category(c) == "Mn" for c in unicodedata.normalize("NFD", token))]
+    assert accented == []
+
+
+def test_a_pads_token_type_changes_no_real_tokens_output(tokenizer, consecutive_pairs):
+    model = minilm.bert_model()
+    batch = tokenizer(*(texts[:8] for texts in consecutive_pairs), padding=True, return_tensors="pt")
+    mask = batch["attention_mask"]
+    assert (mask == 0).any()
+    with torch.no_grad():
+        as_bert = model(**batch).last_hidden_state
+        pads_typed_1 = model(input_ids=batch["input_ids"], attention_mask=mask,
+                             token_type_ids=batch["token_type_ids"].masked_fill(mask == 0, 1)).last_hidden_state
+    torch.testing.assert_close(as_bert[mask.bool()], pads_typed_1[mask.bool()], atol=1e-6, rtol=1e-6)
