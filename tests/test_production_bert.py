@@ -135,3 +135,12 @@ def test_a_pads_token_type_changes_no_real_tokens_output(tokenizer, consecutive_
         pads_typed_1 = model(input_ids=batch["input_ids"], attention_mask=mask,
                              token_type_ids=batch["token_type_ids"].masked_fill(mask == 0, 1)).last_hidden_state
     torch.testing.assert_close(as_bert[mask.bool()], pads_typed_1[mask.bool()], atol=1e-6, rtol=1e-6)
+
+
+def test_roberta_pairs_are_separators_only_with_every_token_of_type_0():
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    tok = Tokenizer(models.WordLevel({"<s>": 0, "</s>": 2, "[UNK]": 3, "a": 5, "b": 6}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    encoded = tok.encode("a", "b")
+    assert encoded.tokens == ["<s>", "a", "</s>", "</s>", "b", "</s>"] and set(encoded.type_ids) == {0}
