@@ -178,9 +178,9 @@ CASES = [
     Bad("widget choice it lacks", lambda: widget_move(PipelineExplorer, step="ids"), ValueError,
         "'ids' is not a valid step", "choose one of", "raw text"),
     Bad("widget slider beyond range", lambda: widget_move(PositionalEncodingExplorer, d_model=1000), ValueError,
-        "1000", "d_model", "between"),
+        "1000", "d_model", "2 to 256"),
     Bad("widget slider off its steps", lambda: widget_move(PositionalEncodingExplorer, d_model=13), ValueError,
-        "13", "d_model", "steps of 2"),
+        "13", "d_model", "even"),
     Bad("widget slider text", lambda: widget_move(PositionalEncodingExplorer, num_positions="64"), TypeError,
         "num_positions", "whole number"),
 ]
