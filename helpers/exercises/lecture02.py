@@ -1,15 +1,27 @@
-"""Checkers for Lecture 2's exercises (one-hot cost, nn.Embedding, gradients, reordered sentences)."""
+"""Checkers for Lecture 2's exercises: one-hot cost, nn.Embedding, gradients, reordered sentences, and two build-it
+exercises (nearest neighbours by cosine similarity; the lookup as one-hot times the table), plus one prediction."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
 from helpers.exercises.model_sizes import GPT2_D_MODEL
-from helpers.exercises.checking import exercise, expect, expect_type
+from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
 from helpers.built.simple_tokenizer import split_words
 from helpers.tokenizer_files import gpt2
 
+# Prediction 2.p: with the output layer tied to the table, which rows of the table get a gradient?
+# A: only the rows of the input ids; B: the rows of the inputs and of the targets; C: every row.
+prediction("2.p", ["A", "B", "C"])
+
+
+def _as_list(answer: Any) -> Any:
+    """A tensor or numpy array answer as a Python list (learners often hand in either)."""
+    if isinstance(answer, torch.Tensor) or type(answer).__module__ == "numpy":
+        return answer.tolist()
+    return answer
 
 
 @exercise("2.1")
@@ -33,24 +45,210 @@ def _embedding_parameters(answer: Any) -> None:
 
 @exercise("2.3")
 def _rows_with_gradient(answer: Any) -> None:
+    answer = _as_list(answer)
     expect_type(answer, (list, tuple), "Your answer")
+    expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
+           "Give the row numbers as whole numbers (ints), e.g. [2, 5].")
     table = torch.nn.Embedding(12, 3)
     table(torch.tensor([[4, 1, 4, 9]])).sum().backward()
     expected = table.weight.grad.abs().sum(dim=1).nonzero().flatten().tolist()
     expect(len(set(answer)) == len(answer), "Each row should appear once, even if its id was looked up twice.")
-    expect(len(answer) < 12, "Not every row gets a gradient: only the rows that were looked up.")
+    expect(len(answer) < 12, "Not every row gets a gradient here: only the rows that were looked up (the table is "
+                             "not used as an output layer).")
     expect(list(answer) == expected, "List the distinct ids that were looked up, in increasing order.")
 
 
 @exercise("2.4")
 def _reordering(answer: Any) -> None:
-    if isinstance(answer, torch.Tensor):
-        answer = answer.tolist()
+    answer = _as_list(answer)
     expect_type(answer, (list, tuple), "Your answer")
     tokens_a, tokens_b = split_words("the cat sat on the mat."), split_words("on the mat the cat sat.")
     expect(len(answer) == len(tokens_b), f"Give one position per token of sentence b ({len(tokens_b)} of them).")
-    expect(all(isinstance(i, int) and 0 <= i < len(tokens_a) for i in answer),
+    expect(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(tokens_a) for i in answer),
            f"Each entry is a position in sentence a: an int from 0 to {len(tokens_a) - 1}.")
     expect(sorted(answer) == list(range(len(tokens_a))), "Use every position of sentence a exactly once.")
     expect([tokens_a[i] for i in answer] == tokens_b,
            "For each token j of sentence b, p[j] should be a position in sentence a holding the same word.")
+
+
+# ---------------------------------------------------------------- 2.5 nearest neighbours by cosine similarity
+
+def nearest_neighbours(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
+    """The ids of the k rows of `table` most similar to row `query` by cosine similarity, best first.
+
+    The query row itself is never returned; a zero row has cosine 0 with everything; when k is larger than the
+    number of other rows, all of them are returned. Result: a 1-D int64 tensor of min(k, vocab_size - 1) ids.
+    """
+    lengths = table.norm(dim=1, keepdim=True).clamp_min(1e-12)     # (vocab_size, 1); a zero row stays zero
+    unit = table / lengths                                          # rows of length 1
+    similarity = unit @ unit[query]                                 # (vocab_size,) cosines with the query
+    similarity[query] = -float("inf")                               # never the query itself
+    k = min(k, table.shape[0] - 1)
+    return similarity.topk(k).indices
+
+
+def _neighbours_dot_product(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
+    similarity = table @ table[query]
+    similarity[query] = -float("inf")
+    return similarity.topk(min(k, table.shape[0] - 1)).indices
+
+
+def _neighbours_with_query(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
+    unit = table / table.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    return (unit @ unit[query]).topk(min(k, table.shape[0])).indices
+
+
+def _neighbours_drop_first(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
+    unit = table / table.norm(dim=1, keepdim=True).clamp_min(1e-12)
+    return (unit @ unit[query]).topk(min(k + 1, table.shape[0])).indices[1:]
+
+
+def _neighbours_nan(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
+    similarity = (table @ table[query]) / (table.norm(dim=1) * table[query].norm())
+    similarity[query] = -float("inf")
+    return similarity.topk(min(k, table.shape[0] - 1)).indices
+
+
+def _any_tie_order(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a neighbours function so that every right answer compares equal to the reference's.
+
+    Rows with the same cosine may come in any order. So a result that is a valid answer (the right number of
+    distinct ids, not the query, cosines in decreasing order and equal to the best ones) is replaced by the
+    reference's own answer; anything else is passed on unchanged, for the hint to show.
+    """
+    def wrapped(table: torch.Tensor, query: int, k: int) -> Any:
+        got = function(table.clone(), query, k)
+        expected = nearest_neighbours(table.clone(), query, k)
+        if not isinstance(got, torch.Tensor) or got.dim() != 1 or got.shape != expected.shape:
+            return got
+        if got.dtype.is_floating_point or got.dtype == torch.bool or got.numel() == 0:
+            return got
+        ids = got.detach().cpu().long()
+        if len(set(ids.tolist())) != len(ids) or query in ids.tolist() or ids.min() < 0 or ids.max() >= len(table):
+            return got
+        unit = table / table.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        cosines = unit @ unit[query]
+        mine, best = cosines[ids], cosines[expected]
+        tolerance = 1e-6 if table.dtype == torch.float64 else 1e-5
+        if torch.allclose(mine, best, atol=tolerance, rtol=0) and bool((mine[1:] <= mine[:-1] + tolerance).all()):
+            return expected
+        return got
+    return wrapped
+
+
+def _table(rows: list[list[float]], dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.tensor(rows, dtype=dtype)
+
+
+def _neighbour_cases() -> list[Case]:
+    generator = torch.Generator().manual_seed(2)
+    long_vector = _table([[1, 0], [1, 0.2], [5, 3], [0, 1], [-1, 0]])          # row 2 is long but less aligned
+    duplicate = _table([[3, 4], [1, 0], [3, 4], [0, 1], [-4, 3]])              # row 0 points exactly like row 2
+    zero_row = _table([[1, 1], [0, 0], [-1, 0.5], [2, 1.5], [-1, -1]])         # row 1 has no direction
+    zero_query = _table([[1, 2, 0], [0, 0, 0], [3, -1, 2], [-2, 0, 1]])
+    cases = [
+        Case((long_vector, 0, 3), label="nearest_neighbours(rows [[1, 0], [1, 0.2], [5, 3], [0, 1], [-1, 0]], "
+                                        "query=0, k=3)"),
+        Case((duplicate, 2, 2), label="nearest_neighbours(rows [[3, 4], [1, 0], [3, 4], [0, 1], [-4, 3]], query=2, "
+                                      "k=2) (row 0 is the same vector as the query row 2)"),
+        Case((long_vector, 1, 10), label="nearest_neighbours(a table of 5 rows, query=1, k=10) (k is larger than "
+                                         "the 4 other rows)"),
+        Case((zero_row, 0, 4), label="nearest_neighbours(rows [[1, 1], [0, 0], [-1, 0.5], [2, 1.5], [-1, -1]], "
+                                     "query=0, k=4) (row 1 is a zero vector)"),
+        Case((zero_query, 1, 2), label="nearest_neighbours(a table of 4 rows whose row 1 is all zeros, query=1, "
+                                       "k=2) (every cosine with a zero vector is 0)"),
+        Case((_table([[0.5, -2.0]]), 0, 3), label="nearest_neighbours(a table of 1 row, query=0, k=3) (there is "
+                                                  "no other row)"),
+        Case((long_vector, 3, 0), label="nearest_neighbours(a table of 5 rows, query=3, k=0)"),
+        Case((long_vector.double(), 4, 2), label="nearest_neighbours(a float64 table of 5 rows, query=4, k=2)"),
+    ]
+    for vocab_size, d_model, k in [(20, 8, 5), (50, 16, 7), (7, 3, 6)]:
+        table = torch.randn(vocab_size, d_model, generator=generator)
+        query = int(torch.randint(vocab_size, (1,), generator=generator))
+        cases.append(Case((table, query, k), label=f"nearest_neighbours(a random table of shape ({vocab_size}, "
+                                                   f"{d_model}), query={query}, k={k})"))
+    return cases
+
+
+NEIGHBOUR_MISTAKES = {
+    "Rank by cosine similarity, not by the dot product: divide by both vectors' lengths first, or long vectors "
+    "win.": _neighbours_dot_product,
+    "Leave the query row itself out: its cosine with itself is 1, the largest possible.": _neighbours_with_query,
+    "Don't assume the query comes first and drop the first hit: another row can have cosine 1 too (or every "
+    "cosine can be 0). Remove the query by its index.": _neighbours_drop_first,
+    "A zero vector has length 0, and dividing by it gives NaN. Treat its cosine as 0: divide by the length "
+    "clamped to a small minimum (as F.normalize does).": _neighbours_nan,
+}
+
+
+@exercise("2.5")
+def _nearest_neighbours(answer: Any) -> None:
+    mistakes = {hint: _any_tie_order(wrong) for hint, wrong in NEIGHBOUR_MISTAKES.items()}
+    learner = _any_tie_order(answer) if callable(answer) else answer
+    check_function(learner, nearest_neighbours, _neighbour_cases(), "nearest_neighbours", mistakes=mistakes)
+
+
+# ---------------------------------------------------------------- 2.6 the lookup as one-hot times the table
+
+def one_hot_lookup(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    """`table[ids]` computed as one-hot rows times the table, for ids of any shape: result ids.shape + (d_model,)."""
+    vocab_size, d_model = table.shape
+    flat = ids.reshape(-1)                                            # (n,) every id in one row
+    one_hot = torch.zeros(len(flat), vocab_size, dtype=table.dtype)   # (n, vocab_size)
+    one_hot[torch.arange(len(flat)), flat] = 1.0                      # one 1 per row, in the id's column
+    vectors = one_hot @ table                                         # (n, vocab_size) @ (vocab_size, d_model)
+    return vectors.reshape(*ids.shape, d_model)
+
+
+def _lookup_transposed_table(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    one_hot = torch.nn.functional.one_hot(ids, table.shape[0]).to(table.dtype)
+    return one_hot @ table.T
+
+
+def _lookup_wrong_axis(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    one_hot = torch.nn.functional.one_hot(ids.reshape(-1), table.shape[0]).to(table.dtype).T   # (vocab, n)
+    return table.T @ one_hot                                                                   # (d_model, n)
+
+
+def _lookup_flattened(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    return torch.nn.functional.one_hot(ids.reshape(-1), table.shape[0]).to(table.dtype) @ table
+
+
+LOOKUP_MISTAKES = {
+    "Multiply by the table itself, shape (vocab_size, d_model), not by its transpose: each one-hot row picks one "
+    "row of the table.": _lookup_transposed_table,
+    "The result is transposed: the one-hot tensor needs one row per id and one column per vocabulary entry, "
+    "(..., vocab_size), and it comes first: one_hot @ table.": _lookup_wrong_axis,
+    "Keep the shape of ids: the result has shape ids.shape + (d_model,), so reshape the flat rows back.":
+        _lookup_flattened,
+}
+
+
+def _lookup_cases() -> list[Case]:
+    generator = torch.Generator().manual_seed(5)
+    square = torch.arange(16.0).reshape(4, 4)
+    table = torch.randn(10, 3, generator=generator)
+    cases = [
+        Case((square, torch.tensor([2, 0, 2])), label="one_hot_lookup(torch.arange(16.0).reshape(4, 4), "
+                                                      "torch.tensor([2, 0, 2]))"),
+        Case((table, torch.tensor([[1, 9, 4], [4, 0, 7]])), label="one_hot_lookup(a (10, 3) table, ids [[1, 9, 4], "
+                                                                  "[4, 0, 7]] of shape (2, 3))"),
+        Case((table, torch.randint(10, (2, 2, 3), generator=generator)),
+             label="one_hot_lookup(a (10, 3) table, ids of shape (2, 2, 3))"),
+        Case((table, torch.tensor(7)), label="one_hot_lookup(a (10, 3) table, torch.tensor(7)) (one id, shape ())"),
+        Case((table, torch.zeros(0, dtype=torch.long)), label="one_hot_lookup(a (10, 3) table, an empty id tensor "
+                                                              "of shape (0,))"),
+        Case((table.double(), torch.tensor([3, 3])), label="one_hot_lookup(a float64 (10, 3) table, "
+                                                           "torch.tensor([3, 3]))"),
+    ]
+    for vocab_size, d_model, shape in [(30, 5, (4, 7)), (3, 8, (6,)), (100, 2, (2, 5))]:
+        table = torch.randn(vocab_size, d_model, generator=generator)
+        ids = torch.randint(vocab_size, shape, generator=generator)
+        cases.append(Case((table, ids), label=f"one_hot_lookup(a random ({vocab_size}, {d_model}) table, random ids "
+                                              f"of shape {shape})"))
+    return cases
+
+
+@exercise("2.6")
+def _one_hot_lookup(answer: Any) -> None:
+    check_function(answer, one_hot_lookup, _lookup_cases(), "one_hot_lookup", mistakes=LOOKUP_MISTAKES)

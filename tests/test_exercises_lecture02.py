@@ -1,0 +1,186 @@
+"""Lecture 2's exercise checkers accept right answers (the stored solutions too), give each typical mistake its own
+hint (never the solution), and agree with the code the lecture shows."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+import nbformat
+
+from helpers.course import NOTEBOOKS_DIR
+from helpers.exercises import lecture02
+from helpers.exercises.checking import _load_exercises, check, predict
+from notebook_code import definitions, solution_code
+
+_load_exercises()  # importing lecture02 above registers only its own exercises; load every lecture's
+
+NOTEBOOK = "02_token_embeddings.ipynb"
+
+
+def verdict(capsys, exercise_id, answer):
+    check(exercise_id, answer)
+    return capsys.readouterr().out
+
+
+def solution_namespace(number):
+    """Run the notebook's collapsed solution for `number` (its check call included) and return what it defined."""
+    book = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
+    cells = [c for c in book.cells if "solution" in c.metadata.get("tags", []) and f"Solution {number}<" in c.source]
+    assert len(cells) == 1
+    import helpers
+    namespace = {"torch": torch, "F": F, "helpers": helpers}
+    exec(solution_code(cells[0]), namespace)
+    return namespace
+
+
+# ------------------------------------------------------------------ 2.1 - 2.4 (moved from test_exercises_01_02.py)
+
+@pytest.mark.parametrize("exercise_id, answer, hint", [
+    ("2.1", 4 * 512 * 768 * 4, "size of the embedded vectors"),
+    ("2.1", 4 * 512 * 50257, "4 bytes"),
+    ("2.2", 50257 * 768 + 768, "no bias"),
+    ("2.3", [1, 4, 4, 9], "appear once"),
+    ("2.3", list(range(12)), "only the rows that were looked up"),
+    ("2.4", [0, 1, 2, 3, 4, 5, 6], "same word"),
+    ("2.4", [3, 0, 5, 0, 1, 2, 6], "exactly once"),
+])
+def test_typical_mistakes_get_hints(capsys, exercise_id, answer, hint):
+    out = verdict(capsys, exercise_id, answer)
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and hint in out
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("2.1", 4 * 512 * 50257 * 4), ("2.1", np.int64(4 * 512 * 50257 * 4)), ("2.2", 50257 * 768),
+    ("2.3", [1, 4, 9]), ("2.3", torch.tensor([1, 4, 9])), ("2.3", np.array([1, 4, 9])),
+    ("2.4", torch.tensor([3, 4, 5, 0, 1, 2, 6])), ("2.4", [3, 0, 5, 4, 1, 2, 6]),
+])
+def test_right_answers_pass(capsys, exercise_id, answer):
+    assert verdict(capsys, exercise_id, answer) == f"✅ Exercise {exercise_id}: correct!\n"
+
+
+# ------------------------------------------------------------------ 2.5 nearest neighbours (build it)
+
+def test_2_5_reference_and_stored_solution_pass(capsys):
+    assert verdict(capsys, "2.5", lecture02.nearest_neighbours).startswith("✅")
+    learner = solution_namespace("2.5")["nearest_neighbours"]
+    assert "✅ Exercise 2.5: correct!" in capsys.readouterr().out     # the solution's own check call
+    assert verdict(capsys, "2.5", learner).startswith("✅")
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(20):
+        table = torch.randn(30, 6, generator=generator)
+        assert torch.equal(learner(table, 3, 7), lecture02.nearest_neighbours(table, 3, 7))
+
+
+@pytest.mark.parametrize("hint", list(lecture02.NEIGHBOUR_MISTAKES))
+def test_2_5_each_typical_mistake_gets_its_hint(capsys, hint):
+    out = verdict(capsys, "2.5", lecture02.NEIGHBOUR_MISTAKES[hint])
+    assert out.startswith("❌ Exercise 2.5: not yet. Hint: For nearest_neighbours(") and out.rstrip().endswith(hint)
+    others = [h for h in lecture02.NEIGHBOUR_MISTAKES if h != hint]
+    assert not any(other in out for other in others)
+
+
+def test_2_5_other_right_ways_and_any_tie_order_pass(capsys):
+    def with_cosine_similarity(table, query, k):
+        similarity = F.cosine_similarity(table, table[query][None], dim=1)
+        similarity[query] = -2.0
+        return similarity.topk(min(k, len(table) - 1)).indices
+
+    def ties_by_largest_id(table, query, k):           # a valid answer with a different order among equal cosines
+        unit = F.normalize(table, dim=1)
+        similarity = unit @ unit[query]
+        similarity[query] = -float("inf")
+        order = sorted(range(len(table)), key=lambda i: (-round(similarity[i].item(), 6), -i))
+        return torch.tensor([i for i in order if i != query][:min(k, len(table) - 1)], dtype=torch.long)
+
+    for learner in (with_cosine_similarity, ties_by_largest_id):
+        assert verdict(capsys, "2.5", learner).startswith("✅")
+
+
+def test_2_5_stub_crash_and_not_a_function(capsys):
+    def stub(table, query, k):
+        raise NotImplementedError("write this function")
+
+    def no_cap(table, query, k):                         # forgets that k may exceed the other rows
+        unit = F.normalize(table, dim=1)
+        similarity = unit @ unit[query]
+        similarity[query] = -float("inf")
+        return similarity.topk(k).indices
+
+    assert verdict(capsys, "2.5", stub).startswith("✏️ Exercise 2.5: write the body")
+    out = verdict(capsys, "2.5", no_cap)
+    assert "k is larger than the 4 other rows" in out and "raised RuntimeError" in out
+    assert "Pass your function itself" in verdict(capsys, "2.5", "nearest_neighbours")
+    assert "expected a tensor of shape (3,)" in verdict(capsys, "2.5", lambda table, query, k: [1, 2, 3])
+
+
+def test_2_5_hints_never_show_the_reference_code(capsys):
+    for wrong in lecture02.NEIGHBOUR_MISTAKES.values():
+        out = verdict(capsys, "2.5", wrong)
+        assert "clamp_min(1e-12)" not in out and "topk(" not in out
+
+
+# ------------------------------------------------------------------ 2.6 one-hot lookup (build it)
+
+def test_2_6_reference_and_stored_solution_pass(capsys):
+    assert verdict(capsys, "2.6", lecture02.one_hot_lookup).startswith("✅")
+    learner = solution_namespace("2.6")["one_hot_lookup"]
+    assert "✅ Exercise 2.6: correct!" in capsys.readouterr().out
+    assert verdict(capsys, "2.6", learner).startswith("✅")
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (5,), (2, 3), (2, 2, 3), (1, 1, 1, 4)])
+def test_2_6_reference_equals_the_lookup_for_any_batch_shape(shape):
+    generator = torch.Generator().manual_seed(1)
+    for dtype in (torch.float32, torch.float64):
+        table = torch.randn(9, 4, generator=generator, dtype=dtype)
+        ids = torch.randint(9, shape, generator=generator)
+        result = lecture02.one_hot_lookup(table, ids)
+        assert result.dtype == dtype and torch.equal(result, table[ids])
+
+
+@pytest.mark.parametrize("hint", list(lecture02.LOOKUP_MISTAKES))
+def test_2_6_each_typical_mistake_gets_its_hint(capsys, hint):
+    out = verdict(capsys, "2.6", lecture02.LOOKUP_MISTAKES[hint])
+    assert out.startswith("❌ Exercise 2.6: not yet. Hint: For one_hot_lookup(") and out.rstrip().endswith(hint)
+
+
+@pytest.mark.parametrize("learner, words", [
+    (lambda table, ids: F.one_hot(ids, len(table)) @ table, "same dtype"),                # int64 one-hot
+    (lambda table, ids: F.one_hot(ids).float() @ table, "cannot be multiplied"),          # num_classes left out
+    (lambda table, ids: F.one_hot(ids, len(table)).float() @ table, "float != double"),   # ignores the table's dtype
+])
+def test_2_6_crashes_become_hints_naming_the_case(capsys, learner, words):
+    out = verdict(capsys, "2.6", learner)
+    assert out.startswith("❌ Exercise 2.6: not yet. Hint: For one_hot_lookup(") and words in out
+
+
+# ------------------------------------------------------------------ prediction 2.p and the lecture's own code
+
+def test_prediction_2p_accepts_each_choice_and_the_cell_computes_c(capsys):
+    for choice in ("a", "B", "C"):
+        predict("2.p", choice)
+        assert f"you predicted {choice.upper()}" in capsys.readouterr().out
+    code = definitions(NOTEBOOK, "tied-gradient", context={"torch": torch, "F": F, "device": torch.device("cpu")})
+    assert code["rows_with_gradient"](tied=False) == [1, 3, 7]
+    assert code["rows_with_gradient"](tied=True) == list(range(10))
+
+
+def test_lecture_nearest_agrees_with_the_exercise_reference():
+    code = definitions(NOTEBOOK, "neighbours", context={"torch": torch, "F": F})
+    generator = torch.Generator().manual_seed(3)
+    for vocab_size, k in [(12, 3), (40, 5), (200, 10)]:
+        table = torch.randn(vocab_size, 8, generator=generator, dtype=torch.float64)
+        query = int(torch.randint(vocab_size, (1,), generator=generator))
+        ids = [i for i, _ in code["nearest"](F.normalize(table, dim=1), query, k)]
+        assert ids == lecture02.nearest_neighbours(table, query, k).tolist()
+
+
+def test_lecture_analogy_leaves_the_inputs_out_only_when_asked():
+    code = definitions(NOTEBOOK, "analogy", context={"torch": torch, "F": F})
+    words = ["king", "queen", "man", "woman", "apple"]
+    vocab = {w: i for i, w in enumerate(words)}
+    unit = F.normalize(torch.tensor([[1.0, 0, 1, 0], [1, 1, 1, 0], [0, 0, 1, 0.1], [0, 1, 1, 0.1], [0, 0, 0, 1]]), dim=1)
+    question = [("man", "king", "woman")]
+    assert words[code["analogy"](unit, vocab, question).indices[0, 0]] == "queen"
+    best = code["analogy"](unit, vocab, question, exclude=False, k=5).indices[0].tolist()
+    similarity = F.normalize(unit[0] - unit[2] + unit[3], dim=0) @ unit.T
+    assert best == similarity.argsort(descending=True).tolist()
