@@ -92,6 +92,10 @@ SINUSOID_WRONG = {
                                                             angles(n, d, base, exponent=1).cos()), "half of that"),
     "exponent 2j/d with j a dimension": (lambda n, d, base=10000.0: interleaved(
         angles(n, d, base, exponent=4).sin(), angles(n, d, base, exponent=4).cos()), "factor 2 is in there twice"),
+    "exponent with the wrong sign": (lambda n, d, base=10000.0: interleaved(
+        angles(n, d, base, exponent=-2).sin(), angles(n, d, base, exponent=-2).cos()), "sign of the exponent"),
+    "integer division 2 * i // d": (lambda n, d, base=10000.0: interleaved(
+        angles(n, d, base, exponent=0).sin(), angles(n, d, base, exponent=0).cos()), "2i // d_model is 0"),
     "a frequency per dimension": (lambda n, d, base=10000.0: interleaved(
         (torch.arange(n)[:, None] * base ** (-torch.arange(0, d, 2) / d)).sin(),
         (torch.arange(n)[:, None] * base ** (-torch.arange(1, d, 2) / d)).cos()), "share one frequency"),

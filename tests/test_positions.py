@@ -52,6 +52,20 @@ def test_sinusoidal_matches_the_formula(num_positions, d_model, base):
     assert torch.allclose(table, torch.tensor(sinusoidal_loop(num_positions, d_model, base)), atol=1e-5)
 
 
+def test_sinusoidal_is_the_table_transformers_builds():
+    """Lecture 3 shows it: XLM's (and DistilBERT's) create_sinusoidal_embeddings interleave as we do; Marian stores
+    the sines first. Both from Hugging Face transformers, to float32 rounding of the angles."""
+    xlm = pytest.importorskip("transformers.models.xlm.modeling_xlm")
+    marian = pytest.importorskip("transformers.models.marian.modeling_marian")
+    for num_positions, d_model in [(512, 64), (100, 2), (1024, 768)]:
+        ours = sinusoidal(num_positions, d_model)
+        theirs = xlm.create_sinusoidal_embeddings(num_positions, d_model, out=torch.empty(num_positions, d_model))
+        assert torch.allclose(ours, theirs, atol=1e-4), (num_positions, d_model)
+        with torch.random.fork_rng(devices=[]):
+            sines_first = marian.MarianSinusoidalPositionalEmbedding(num_positions, d_model).create_weight()
+        assert torch.allclose(torch.cat([ours[:, 0::2], ours[:, 1::2]], dim=-1), sines_first, atol=1e-4)
+
+
 def test_sinusoidal_shift_is_one_rotation_for_every_position():
     table, d_model = sinusoidal(200, 32), 32
     for k in (1, 7, 50):

@@ -99,6 +99,12 @@ SINUSOID_MISTAKES = {
     "Your frequencies fall too fast: the exponent of pair i is -2i/d_model with i counting pairs (0, 1, 2, ...). "
     "If your i counts dimensions (0, 2, 4, ...), the factor 2 is in there twice.":
         lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, exponent=4.0),
+    "Your frequencies grow from pair to pair, but ω_i = base^(-2i/d_model) gets smaller as i grows: check the sign "
+    "of the exponent.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, exponent=-2.0),
+    "All your pairs turn at the same speed (ω_i = 1 for every pair). If the exponent was computed with whole numbers, "
+    "2i // d_model is 0 for every pair.":
+        lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, exponent=0.0),
     "The sine and the cosine of a pair share one frequency ω_i; your odd dimensions have frequencies of their own.":
         lambda n, d, base=10000.0: _sinusoid_variant(n, d, base, pair_frequency=False),
     "Row p is position p, and positions start at 0: your first row is position 1.":
