@@ -1,14 +1,38 @@
-"""Lecture 1's notebook code (tagged cells) and the reusable helpers later lectures import give the same results."""
+"""Lecture 1's notebook code (tagged cells) agrees with the helpers later lectures import, and with tiktoken."""
+import contextlib
+import io
+
+import nbformat
 import pytest
+import regex
 import torch
 
+import helpers
+from helpers.course import NOTEBOOKS_DIR
+from helpers.maintainer.record import tagged_cell
+
 from helpers.built import simple_tokenizer, windows
-from helpers.corpus import load_corpus
 from helpers.built.text_to_ids import encode
+from helpers.corpus import load_corpus
+from helpers.exercises import lecture01
+from helpers.tokenizer_files import gpt2
 from notebook_code import definitions
 
 NB = definitions("01_tokenization.ipynb", "defines-split-words", "defines-build-vocab", "defines-simple-tokenizer",
                  "defines-sliding-windows", "defines-window-dataset", context={"torch": torch})
+
+
+def run_cells(notebook: str, *tags: str) -> dict:
+    """Run whole tagged cells (assignments too, printed output discarded), in order, in one namespace."""
+    book, namespace = nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4), {"helpers": helpers}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for tag in tags:
+            exec(compile(tagged_cell(book, tag).source, f"{notebook}[{tag}]", "exec"), namespace)
+    return namespace
+
+
+BPE = run_cells("01_tokenization.ipynb", "defines-merge", "defines-gpt2-merges", "defines-bytes-to-unicode", "defines-gpt2-split",
+                "defines-merge-by-rank", "defines-gpt2-encode")
 CORPUS = load_corpus()
 SPECIALS = ["<|unk|>", "<|endoftext|>"]
 
@@ -28,7 +52,7 @@ def test_simple_tokenizers_agree(text):
     assert ours.decode(ours.encode(text)) == course.decode(course.encode(text))
 
 
-@pytest.mark.parametrize("context_length, stride", [(4, 1), (4, 4), (64, 32), (5, 7)])
+@pytest.mark.parametrize("context_length, stride", [(4, 1), (4, 4), (64, 32), (5, 7), (3, 20_000)])
 def test_sliding_windows_agree(context_length, stride):
     ids = torch.tensor(encode(CORPUS))
     for mine, course in zip(NB["sliding_windows"](ids, context_length, stride),
@@ -36,9 +60,38 @@ def test_sliding_windows_agree(context_length, stride):
         assert torch.equal(mine, course)
 
 
-def test_window_datasets_agree():
+def test_window_datasets_agree_window_by_window_and_batch_by_batch():
     ids = torch.tensor(encode(CORPUS[:2000]))
     mine, course = NB["WindowDataset"](ids, 8, 3), windows.WindowDataset(ids, 8, 3)
     assert len(mine) == len(course)
-    for index in (0, [1, 5, 2], torch.tensor([3, 4])):
-        assert all(torch.equal(a, b) for a, b in zip(mine[index], course[index]))
+    for k in (0, 1, len(course) - 1, -1):
+        assert all(torch.equal(a, b) for a, b in zip(mine[k], course[k]))
+    plain = torch.utils.data.DataLoader(mine, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(3))
+    for (a, b), (c, d) in zip(plain, windows.window_loader(ids, 4, 8, 3, shuffle=True, seed=3), strict=True):
+        assert torch.equal(a, c) and torch.equal(b, d)
+
+
+def test_notebook_byte_map_is_gpt2s():
+    byte_to_char = BPE["bytes_to_unicode"]()
+    assert len(set(byte_to_char.values())) == 256 and byte_to_char[32] == "Ġ" and byte_to_char[10] == "Ċ"
+    assert all(gpt2().decode_single_token_bytes(i) == bytes([b]) for i, b in enumerate(byte_to_char))
+
+
+def test_notebook_pattern_is_tiktokens_for_gpt2():
+    text = CORPUS[:3000] + " It's  2019's 'll\n\n\t x  \n y  Émile 🎻🎻 naïve 12345 ''' "
+    tiktoken_pattern = regex.compile(gpt2()._pat_str)
+    assert BPE["GPT2_SPLIT"].findall(text) == tiktoken_pattern.findall(text)
+
+
+@pytest.mark.parametrize("text", [CORPUS, "Émile's café: 3 naïve 🎻s!  Кошка, 猫, बिल्ली.\n\n  \t x",
+                                  "I'M SHOUTING!!! don't   you\r\nthink? 1234567890 ½ ²"])
+def test_notebook_bpe_gives_tiktokens_ids(text):
+    assert BPE["gpt2_encode"](text) == gpt2().encode(text)
+
+
+def test_notebook_merge_by_rank_is_the_exercise_reference():
+    ranks = BPE["ranks"]
+    for word in ["Ġlowest", "ĠBrindlemoor", "Hello", "aaaa", "ĠTokenization"]:
+        assert BPE["merge_by_rank"](word, ranks) == lecture01.merge_by_rank(word, ranks)
+    for case in lecture01.merge_cases():
+        assert BPE["merge_by_rank"](*case.args) == lecture01.merge_by_rank(*case.args)

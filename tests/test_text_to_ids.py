@@ -36,7 +36,7 @@ def test_bad_text_is_explained(text, error, message):
     ([-1], ValueError, "Id -1 at position 0 is outside"),
     ([40, 1.0], TypeError, "position 1 holds 1.0 \\(float\\)"),
     ([True], TypeError, "must be ints"),
-    (torch.tensor([1.0, 2.0]), TypeError, "must be integers, not torch.float32"),
+    (torch.tensor([1.0, 2.0]), TypeError, "must be integers \\(e.g. int64\\), not float32"),
     (torch.zeros(2, 3, dtype=torch.long), ValueError, "one sequence of ids, not shape \\(2, 3\\)"),
     ("hello", TypeError, "decode needs a list of int ids, not str.*use encode"),
     (7, TypeError, "decode needs a list of int ids, not int"),

@@ -1,7 +1,7 @@
-"""helpers.built.windows: windows are views of the ids, batches are gathered at once, bad input is explained."""
+"""helpers.built.windows: windows are views of the ids, the loader is PyTorch's own DataLoader, bad input is explained."""
 import pytest
 import torch
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, SequentialSampler
 
 from helpers.built.windows import WindowDataset, sliding_windows, window_loader
 
@@ -16,11 +16,12 @@ def test_windows_are_views_with_shifted_targets():
         assert view.untyped_storage().data_ptr() == IDS.untyped_storage().data_ptr()
 
 
-def test_windows_match_the_copy_loop():
-    inputs, targets = sliding_windows(IDS, 5, 2)
-    starts = range(0, len(IDS) - 5, 2)
-    assert torch.equal(inputs, torch.stack([IDS[s:s + 5] for s in starts]))
-    assert torch.equal(targets, torch.stack([IDS[s + 1:s + 6] for s in starts]))
+@pytest.mark.parametrize("context_length, stride", [(5, 2), (4, 3), (3, 5), (1, 1), (19, 1), (2, 10**30)])
+def test_windows_match_the_copy_loop(context_length, stride):
+    inputs, targets = sliding_windows(IDS, context_length, stride)
+    starts = range(0, len(IDS) - context_length, min(stride, len(IDS)))
+    assert torch.equal(inputs, torch.stack([IDS[s:s + context_length] for s in starts]))
+    assert torch.equal(targets, torch.stack([IDS[s + 1:s + context_length + 1] for s in starts]))
 
 
 def test_shortest_text_gives_one_window():
@@ -28,71 +29,67 @@ def test_shortest_text_gives_one_window():
     assert inputs.tolist() == [[0, 1, 2, 3]] and targets.tolist() == [[1, 2, 3, 4]]
 
 
-@pytest.mark.parametrize("ids, context_length, stride, error, message", [
-    (IDS, 4, 0, ValueError, "stride must be at least 1, not 0"),
-    (IDS, 4, -2, ValueError, "stride must be at least 1"),
-    (IDS, 0, 1, ValueError, "context_length must be at least 1"),
-    (IDS, 4, 1.5, TypeError, "stride must be a whole number"),
-    (IDS, 20, 1, ValueError, "context_length=20 needs at least 21 ids .* only 20"),
-    (IDS.float(), 4, 1, TypeError, "must hold token ids as torch.long .* not torch.float32"),
-    (IDS.reshape(4, 5), 2, 1, ValueError, "one long 1-D sequence, not shape \\(4, 5\\)"),
-    ([1, 2, 3, 4, 5], 2, 1, TypeError, "must be a torch.Tensor, not list"),
-])
-def test_bad_input_is_explained(ids, context_length, stride, error, message):
-    with pytest.raises(error, match=message):
-        sliding_windows(ids, context_length, stride)
-
-
-def test_dataset_indexes_one_window_or_a_batch():
+def test_dataset_is_a_standard_map_style_dataset_of_views():
     dataset = WindowDataset(IDS, 4, 2)
     assert len(dataset) == 8
-    single = dataset[3]
-    assert single[0].shape == (4,) and single[0][0].item() == 106
-    for batch in (dataset[[0, 2, 7]], dataset.__getitems__([0, 2, 7]), dataset[torch.tensor([0, 2, 7])]):
-        assert batch[0].shape == batch[1].shape == (3, 4)
-        assert batch[0][:, 0].tolist() == [100, 104, 114]
+    inputs, targets = dataset[3]
+    assert inputs.tolist() == [106, 107, 108, 109] and targets.tolist() == [107, 108, 109, 110]
+    assert inputs.untyped_storage().data_ptr() == IDS.untyped_storage().data_ptr()
+    assert [x[0].item() for x, _ in dataset] == list(range(100, 116, 2))  # iteration stops at the IndexError
+    assert torch.equal(dataset[-1][0], dataset[7][0])
 
 
-def test_loader_yields_batch_first_batches_in_order():
-    batches = list(window_loader(IDS, batch_size=3, context_length=4, stride=2))
-    assert [tuple(x.shape) for x, _ in batches] == [(3, 4), (3, 4), (2, 4)]
+def test_loader_is_pytorchs_dataloader_with_batch_first_batches_in_order():
+    loader = window_loader(IDS, batch_size=3, context_length=4, stride=2)
+    assert type(loader) is DataLoader and isinstance(loader.sampler, SequentialSampler)
+    batches = list(loader)
+    assert [tuple(x.shape) for x, _ in batches] == [(3, 4), (3, 4), (2, 4)] and len(loader) == 3
     inputs, targets = sliding_windows(IDS, 4, 2)
     assert torch.equal(torch.cat([x for x, _ in batches]), inputs)
     assert torch.equal(torch.cat([y for _, y in batches]), targets)
     assert len(list(window_loader(IDS, 3, 4, 2, drop_last=True))) == 2
 
 
-def test_shuffle_is_a_reproducible_permutation():
-    first = [x[:, 0].tolist() for x, _ in window_loader(IDS, 3, 4, 2, shuffle=True, seed=1)]
+def test_other_dataloader_arguments_mean_what_pytorch_documents():
+    loader = window_loader(IDS, 3, 4, 2, collate_fn=lambda batch: len(batch), pin_memory=False)
+    assert list(loader) == [3, 3, 2]
+    assert loader.pin_memory is False and loader.num_workers == 0
+
+
+def test_shuffle_is_a_new_reproducible_permutation_each_epoch():
+    loader = window_loader(IDS, 3, 4, 2, shuffle=True, seed=1)
+    first = [x[:, 0].tolist() for x, _ in loader]
+    second = [x[:, 0].tolist() for x, _ in loader]
     again = [x[:, 0].tolist() for x, _ in window_loader(IDS, 3, 4, 2, shuffle=True, seed=1)]
     other = [x[:, 0].tolist() for x, _ in window_loader(IDS, 3, 4, 2, shuffle=True, seed=2)]
-    assert first == again != other
-    assert sorted(sum(first, [])) == list(range(100, 116, 2))
+    assert first == again and first != second and first != other
+    for epoch in (first, second, other):
+        assert sorted(sum(epoch, [])) == list(range(100, 116, 2))
 
 
-def test_loader_gathers_each_batch_with_one_tensor_of_indices():
-    loader = window_loader(IDS, batch_size=4, context_length=4, stride=2)
-    index_batches = list(loader.batch_sampler)
-    assert all(isinstance(b, torch.Tensor) for b in index_batches)
-    assert [b.tolist() for b in index_batches] == [[0, 1, 2, 3], [4, 5, 6, 7]]
-    for (x, y), indices in zip(loader, index_batches):
-        expected = loader.dataset.__getitems__(indices)
-        assert torch.equal(x, expected[0]) and torch.equal(y, expected[1])
+def test_same_as_a_plain_dataloader_with_a_seeded_generator():
+    plain = DataLoader(WindowDataset(IDS, 4, 2), batch_size=3, shuffle=True, generator=torch.Generator().manual_seed(5))
+    course = window_loader(IDS, 3, 4, 2, shuffle=True, seed=5)
+    assert all(torch.equal(a, c) and torch.equal(b, d) for (a, b), (c, d) in zip(plain, course))
 
 
-def test_standard_dataloader_iteration_gives_the_same_batches():
-    loader = window_loader(IDS, batch_size=3, context_length=4, stride=2, shuffle=True)
-    standard = [tuple(batch) for batch in DataLoader.__iter__(loader)]
-    fast = list(window_loader(IDS, batch_size=3, context_length=4, stride=2, shuffle=True))
-    assert len(standard) == len(fast) == len(loader) == 3
-    assert all(torch.equal(a, c) and torch.equal(b, d) for (a, b), (c, d) in zip(standard, fast))
+def test_two_workers_shuffled_cover_every_window_once_per_epoch_and_reproduce():
+    ids = torch.arange(1000, 1200)
+
+    def epochs(seed):
+        loader = window_loader(ids, batch_size=8, context_length=4, stride=3, shuffle=True, seed=seed, num_workers=2)
+        return [[x[:, 0].tolist() for x, _ in loader] for _ in range(2)]
+
+    first, again = epochs(7), epochs(7)
+    starts = sliding_windows(ids, 4, 3)[0][:, 0].tolist()
+    assert first == again and first[0] != first[1]
+    for epoch in first:
+        assert sorted(sum(epoch, [])) == sorted(starts)
+    single = window_loader(ids, batch_size=8, context_length=4, stride=3, shuffle=True, seed=7)
+    assert [x[:, 0].tolist() for x, _ in single] == first[0]  # the workers change where batches are made, not the order
 
 
-def test_plain_dataloader_with_batch_size_also_works():
-    x, y = next(iter(DataLoader(WindowDataset(IDS, 4, 2), batch_size=3)))
-    assert x.shape == y.shape == (3, 4) and x[:, 0].tolist() == [100, 102, 104]
-
-
-def test_bad_batch_size_is_explained():
-    with pytest.raises(ValueError, match="batch_size must be at least 1"):
-        window_loader(IDS, batch_size=0, context_length=4, stride=1)
+def test_a_generator_may_replace_the_seed():
+    given = window_loader(IDS, 3, 4, 2, shuffle=True, generator=torch.Generator().manual_seed(4))
+    seeded = window_loader(IDS, 3, 4, 2, shuffle=True, seed=4)
+    assert [x.tolist() for x, _ in given] == [x.tolist() for x, _ in seeded]

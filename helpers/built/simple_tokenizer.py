@@ -4,8 +4,11 @@ Lecture 2 trains word embeddings on the course corpus with these same tokens.
 """
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable, Sequence
+
+import torch
 
 from helpers.tokenizer_files import ENDOFTEXT
 
@@ -13,6 +16,7 @@ UNK = "<|unk|>"
 SPECIAL_TOKENS = (UNK, ENDOFTEXT)
 _TOKEN = re.compile(r"<\|\w+\|>|\w+|[^\w\s]")      # a special token, a run of letters/digits, or one symbol
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([^\w\s<])")
+_TOO_SMALL = ("int8", "uint8", "int16")  # too small for GPT-2's ids (up to 50256): a cast to them wraps ids around
 
 
 def split_words(text: str) -> list[str]:
@@ -22,8 +26,28 @@ def split_words(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _token_list(tokens: object, name: str, example: str) -> list[str]:
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"{name} must be a list of tokens, not one {type(tokens).__name__}: a string would be read "
+                        f"character by character. {example}")
+    if not isinstance(tokens, Iterable):
+        raise TypeError(f"{name} must be a list of token strings, not {type(tokens).__name__}. {example}")
+    tokens = list(tokens)
+    bad = next((t for t in tokens if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(f"Every token in {name} must be a str, but it holds {bad!r} ({type(bad).__name__}). {example}")
+    return tokens
+
+
 def build_vocab(tokens: Iterable[str], specials: Sequence[str] = SPECIAL_TOKENS) -> dict[str, int]:
     """Token → id: the special tokens first, then every distinct token in sorted order."""
+    tokens = _token_list(tokens, "tokens", "Split the text first: build_vocab(split_words(text)).")
+    specials = _token_list(specials, "specials", f"Give a list, e.g. specials=[{UNK!r}, {ENDOFTEXT!r}].")
+    if not tokens:
+        raise ValueError("tokens is empty, so the vocabulary would hold only the special tokens. Build it from a "
+                         "text that has words: build_vocab(split_words(text)).")
+    if len(set(specials)) != len(specials):
+        raise ValueError(f"specials lists a token twice ({specials}); give each special token once.")
     vocab = {token: i for i, token in enumerate(specials)}
     for token in sorted(set(tokens) - set(specials)):
         vocab[token] = len(vocab)
@@ -34,10 +58,24 @@ class SimpleTokenizer:
     """Encode text to ids with a fixed vocabulary; unknown words become <|unk|> when the vocabulary has it."""
 
     def __init__(self, vocab: dict[str, int]) -> None:
+        if not isinstance(vocab, dict):
+            raise TypeError(f"SimpleTokenizer needs a vocabulary dict (token -> id), not {type(vocab).__name__}. "
+                            "Make one with build_vocab(split_words(text)).")
+        if not vocab:
+            raise ValueError("The vocabulary is empty. Make one with build_vocab(split_words(text)).")
+        for token, token_id in vocab.items():
+            if not isinstance(token, str) or isinstance(token_id, bool) or not isinstance(token_id, numbers.Integral):
+                raise TypeError(f"A vocabulary maps token strings to int ids, but it holds {token!r}: {token_id!r}. "
+                                "Make one with build_vocab(split_words(text)).")
+        if len(set(vocab.values())) != len(vocab):
+            raise ValueError("Two tokens of the vocabulary share one id, so decoding that id would be ambiguous. "
+                             "Give every token its own id (build_vocab does).")
         self.str_to_id = dict(vocab)
-        self.id_to_str = {i: token for token, i in vocab.items()}
+        self.id_to_str = {int(i): token for token, i in vocab.items()}
 
     def encode(self, text: str) -> list[int]:
+        if not isinstance(text, str):
+            raise TypeError(f"encode needs a str, not {type(text).__name__}. To turn ids into text, use decode.")
         tokens = split_words(text)
         if not tokens:
             raise ValueError("The text has no tokens (it is empty or only whitespace). Give some words.")
@@ -48,9 +86,41 @@ class SimpleTokenizer:
                              "from a text that contains the word.")
         return [self.str_to_id[t] if t in self.str_to_id else self.str_to_id[UNK] for t in tokens]
 
-    def decode(self, ids: Iterable[int]) -> str:
-        ids = list(ids)
+    def decode(self, ids: Iterable[int] | torch.Tensor) -> str:
+        ids = id_list(ids)
         bad = [i for i in ids if i not in self.id_to_str]
         if bad:
-            raise ValueError(f"Id {bad[0]!r} is not in the vocabulary (ids run from 0 to {len(self.id_to_str) - 1}).")
+            low, high = min(self.id_to_str), max(self.id_to_str)
+            raise ValueError(f"Id {bad[0]} is not in the vocabulary (its ids run from {low} to {high}). Check that "
+                             "the ids came from this tokenizer's encode.")
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(self.id_to_str[i] for i in ids))
+
+
+def id_list(ids: object, caller: str = "decode") -> list[int]:
+    """A list of int ids from a list (numpy ints allowed) or a 1-D integer numpy array or tensor.
+
+    Anything else gets a clear error: floats, bools, text, 2-D ids, and dtypes too small to hold token ids
+    (int8, uint8, int16: a cast to them silently wraps large ids around).
+    """
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        raise TypeError(f"{caller} needs a list of int ids, not {type(ids).__name__}. To get ids from text, use encode.")
+    if isinstance(ids, torch.Tensor) or hasattr(ids, "dtype") and hasattr(ids, "ndim"):  # a tensor or numpy array
+        kind = str(ids.dtype).removeprefix("torch.")
+        if ids.ndim != 1:
+            raise ValueError(f"{caller} takes one sequence of ids, not shape {tuple(ids.shape)}; pass one row, "
+                             "e.g. ids[0].")
+        if kind in _TOO_SMALL or "int" not in kind:
+            if kind in _TOO_SMALL:
+                raise TypeError(f"Token ids must be int64 or int32, not {kind}: {kind} is too small for token ids "
+                                "(a cast to it wraps large ids around). Keep the ids as torch.long (int64) from "
+                                "the tokenizer on.")
+            raise TypeError(f"Token ids must be integers (e.g. int64), not {kind}. If they are whole numbers, "
+                            "convert them (tensor.long(), array.astype('int64')); check that you passed ids, not "
+                            "vectors.")
+        return [int(i) for i in ids.tolist()]
+    ids = list(ids)
+    for position, token_id in enumerate(ids):
+        if isinstance(token_id, bool) or not isinstance(token_id, numbers.Integral):
+            raise TypeError(f"Token ids must be ints, but position {position} holds {token_id!r} "
+                            f"({type(token_id).__name__}).")
+    return [int(token_id) for token_id in ids]

@@ -1,13 +1,16 @@
 """Checkers for Lecture 0's exercises."""
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import torch
 
-from helpers.exercises.checking import exercise, expect, expect_type
+from helpers.exercises.checking import exercise, expect, expect_type, prediction
 from helpers.plotting import PIPELINE_STEPS
 from helpers.tokenizer_files import gpt2
+
+prediction("0.p", ["A", "B", "C", "D"])  # which of "hello", " hello", "HELLO" takes the most GPT-2 tokens
 
 
 @exercise("0.1")
@@ -16,13 +19,13 @@ def _token_count(answer: Any) -> None:
     expected = len(gpt2().encode("Tokenizers love surprises!"))
     expect(answer != len("Tokenizers love surprises!".split()),
            "That is the number of words. GPT-2 counts tokens: encode the text and take len(...) of the ids.")
-    expect(answer == expected, "Encode the sentence with tiktoken.get_encoding('gpt2') and count the ids.")
+    expect(answer == expected, "Encode the sentence with enc = helpers.gpt2() and count the ids.")
 
 
 @exercise("0.2")
 def _space_matters(answer: Any) -> None:
     expect_type(answer, (list, tuple), "Your answer")
-    expect(len(answer) == 2 and all(isinstance(i, int) for i in answer),
+    expect(len(answer) == 2 and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in answer),
            "Give two ids as a list: [id of 'love', id of ' love'].")
     enc = gpt2()
     expect(answer[0] == enc.encode("love")[0], "The first id should be the one for 'love' without a space.")

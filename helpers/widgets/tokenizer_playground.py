@@ -46,6 +46,10 @@ class TokenizerPlayground(CourseWidget):
     """Type text, see its GPT-2 tokens and ids; `update(text=..., allow_endoftext=...)` redraws in place."""
 
     def __init__(self, text: str = DEFAULT_TEXT, allow_endoftext: bool = True) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}. Type the text you want to tokenize.")
+        if not isinstance(allow_endoftext, bool):
+            raise TypeError(f"allow_endoftext must be True or False, not {allow_endoftext!r}.")
         controls: dict[str, widgets.Widget] = {
             "text": widgets.Textarea(value=text, description="text", layout=widgets.Layout(width="95%")),
             "allow_endoftext": widgets.Checkbox(value=allow_endoftext, description=f"allow {ENDOFTEXT}"),
