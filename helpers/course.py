@@ -29,7 +29,8 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture(0, "00_setup.ipynb", "Setup and the map of the course",
             "Check your environment, see the whole pipeline, and tokenize a first sentence."),
     Lecture(1, "01_tokenization.ipynb", "Tokenization: text → tokens → ids → batches",
-            "A regex tokenizer, byte-pair encoding, GPT-2's tokenizer, and sliding windows of ids."),
+            "A regex tokenizer, byte-pair encoding, GPT-2's byte-level BPE written by hand and checked against "
+            "tiktoken, and sliding windows batched by PyTorch's DataLoader."),
     Lecture(2, "02_token_embeddings.ipynb", "Token embeddings: ids → vectors",
             "The embedding matrix, lookup vs one-hot, nn.Embedding, and small embeddings trained on the corpus."),
     Lecture(3, "03_absolute_positions.ipynb", "Why order matters: absolute positions",

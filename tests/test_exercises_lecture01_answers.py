@@ -1,7 +1,4 @@
-"""Lecture 1's exercise checkers accept right answers and give hints (not solutions) for typical mistakes.
-
-(Lecture 2's checkers are tested in test_exercises_lecture02.py.)
-"""
+"""Lecture 1's answer-type exercise checkers accept right answers and give hints (not solutions) for typical mistakes."""
 import pytest
 import torch
 
