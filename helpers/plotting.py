@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.text import Annotation
+from matplotlib.ticker import MaxNLocator
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -139,8 +140,12 @@ def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_la
     ax.figure.colorbar(image, ax=ax, label=colorbar_label)
     if xticklabels is not None:
         ax.set_xticks(range(data.shape[1]), _checked_labels(xticklabels, data.shape[1]), rotation=90)
+    else:  # columns are whole-number indices: never a tick at 0.5
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     if yticklabels is not None:
         ax.set_yticks(range(data.shape[0]), _checked_labels(yticklabels, data.shape[0]))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.grid(False)
     return ax
