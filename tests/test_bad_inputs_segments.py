@@ -8,8 +8,15 @@ import torch
 
 from bad_input import Bad
 from helpers import minilm
-from helpers.built.segments import (batch_strips, encode_batch, make_pair, pad_batch, segment_strip,
-                                    shared_scale_heatmaps, truncate_longest_first)
+from helpers.built.segments import (
+    batch_strips,
+    encode_batch,
+    make_pair,
+    pad_batch,
+    segment_strip,
+    shared_scale_heatmaps,
+    truncate_longest_first,
+)
 
 VOCAB = {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "a": 4, "b": 5}
 PAIR = ([101, 7, 102, 8, 102], [0, 0, 0, 1, 1])

@@ -8,10 +8,17 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.plotting import OKABE_ITO
 from helpers.built import segments
-from helpers.built.segments import (batch_strips, encode_batch, make_pair, pad_batch, segment_strip,
-                                    shared_scale_heatmaps, truncate_longest_first)
+from helpers.built.segments import (
+    batch_strips,
+    encode_batch,
+    make_pair,
+    pad_batch,
+    segment_strip,
+    shared_scale_heatmaps,
+    truncate_longest_first,
+)
+from helpers.plotting import OKABE_ITO
 from notebook_code import definitions
 
 NOTEBOOK = "05_segment_embeddings.ipynb"
@@ -54,7 +61,9 @@ def test_pair_format_and_segment_ids():
 
 
 def test_longest_first_rule():
-    cut = lambda la, lb, budget: tuple(map(len, truncate_longest_first(["a"] * la, ["b"] * lb, budget)))
+    def cut(la, lb, budget):
+        return tuple(map(len, truncate_longest_first(["a"] * la, ["b"] * lb, budget)))
+
     assert cut(3, 4, 10) == (3, 4)            # fits: nothing cut
     assert cut(2, 20, 13) == (2, 11)          # the shorter fits in half: the longer gets the rest
     assert cut(9, 19, 13) == (6, 7)           # both cut: half each, the odd token to the longer
@@ -64,8 +73,8 @@ def test_longest_first_rule():
 
 
 def test_pad_batch_pads_on_the_right_with_type_0_and_mask_0():
-    ids, types, mask = pad_batch([([101, 5, 102, 6, 102], [0, 0, 0, 1, 1]), (torch.tensor([101, 102, 102]),
-                                                                                  torch.tensor([0, 0, 1]))], 6, pad_id=9)
+    pairs = [([101, 5, 102, 6, 102], [0, 0, 0, 1, 1]), (torch.tensor([101, 102, 102]), torch.tensor([0, 0, 1]))]
+    ids, types, mask = pad_batch(pairs, 6, pad_id=9)
     assert ids.tolist() == [[101, 5, 102, 6, 102, 9], [101, 102, 102, 9, 9, 9]]
     assert types.tolist() == [[0, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0]]
     assert mask.tolist() == [[1, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0]]

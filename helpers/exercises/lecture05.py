@@ -1,5 +1,5 @@
-"""Checkers for Lecture 5's exercises (segment embeddings): four short answers, two build-it functions (5.5 one pair
-as tensors, 5.6 padding a batch of pairs) and one prediction (5.p: the token type of a [PAD])."""
+"""Checkers for Lecture 5's exercises (segment embeddings): two short answers, two build-it functions (5.3 one pair
+as tensors, 5.4 padding a batch of pairs) and one prediction (5.p: the token type of a [PAD])."""
 from __future__ import annotations
 
 import copy
@@ -8,9 +8,17 @@ from typing import Any
 import torch
 
 from helpers.built.segments import make_pair, pad_batch
-from helpers.exercises.checking import (Case, Hint, NotWrittenYet, check_function, exercise, expect, expect_tensor,
-                                        expect_type, prediction)
-from helpers.exercises.model_sizes import BERT_BASE_D_MODEL
+from helpers.exercises.checking import (
+    Case,
+    Hint,
+    NotWrittenYet,
+    check_function,
+    exercise,
+    expect,
+    expect_tensor,
+    expect_type,
+    prediction,
+)
 
 QUESTION = ["where", "does", "pim", "sleep", "?"]
 PASSAGE = ["pim", "sleeps", "by", "the", "stove", "."]
@@ -52,28 +60,11 @@ def _sum_of_three(answer: Any) -> None:
     expect_tensor(answer, expected, "Your input embedding")
 
 
-@exercise("5.3")
-def _segment_parameters(answer: Any) -> None:
-    expect_type(answer, int, "The number of parameters")
-    expect(answer != BERT_BASE_D_MODEL, "That is one row. How many segments (rows) does BERT's table have?")
-    expect(answer != 2, "That is the number of rows. Each row holds d_model numbers.")
-    expect(answer == 2 * BERT_BASE_D_MODEL, "Rows × columns: number of segments × BERT-Base's d_model.")
-
-
-@exercise("5.4")
-def _first_position_of_b(answer: Any) -> None:
-    expect_type(answer, int, "The position")
-    length_a = 7
-    expect(answer != length_a + 1, "Positions count from 0 and [CLS] takes position 0: count the [SEP] too.")
-    expect(answer == len(make_pair(["a"] * length_a, ["b"])[0]) - 2,
-           "Write out [CLS] A [SEP] B [SEP] for 7 tokens in A and number the tokens from 0.")
-
-
-# --- Build-it 5.5: one BERT pair as tensors -------------------------------------------------------------------
+# --- Build-it 5.3: one BERT pair as tensors -------------------------------------------------------------------
 
 def encode_pair(ids_a: list[int], ids_b: list[int], cls_id: int = 101, sep_id: int = 102
                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Reference for 5.5: input_ids, token_type_ids and position_ids of `[CLS] A [SEP] B [SEP]` (1-D, int64)."""
+    """Reference for 5.3: input_ids, token_type_ids and position_ids of `[CLS] A [SEP] B [SEP]` (1-D, int64)."""
     input_ids = [cls_id, *ids_a, sep_id, *ids_b, sep_id]
     token_type_ids = [0] * (len(ids_a) + 2) + [1] * (len(ids_b) + 1)
     position_ids = list(range(len(input_ids)))
@@ -122,7 +113,7 @@ ENCODE_PAIR_MISTAKES = {
 
 
 def encode_pair_cases() -> list[Case]:
-    """Fixed, edge and random inputs for 5.5 (random ones from a seeded local generator)."""
+    """Fixed, edge and random inputs for 5.3 (random ones from a seeded local generator)."""
     cases = [Case(([2073, 2515, 14255, 2213, 3637, 1029], [2016, 7771, 2011, 1996, 16247, 1012])),
              Case(([7, 8, 9], [10, 11])),
              Case(([], [5, 6]), label="encode_pair([], [5, 6])  (text A empty)"),
@@ -138,12 +129,12 @@ def encode_pair_cases() -> list[Case]:
     return cases
 
 
-@exercise("5.5")
+@exercise("5.3")
 def _encode_pair(answer: Any) -> None:
     check_function(answer, encode_pair, encode_pair_cases(), "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
 
 
-# --- Build-it 5.6: padding a batch of pairs ---------------------------------------------------------------------
+# --- Build-it 5.4: padding a batch of pairs ---------------------------------------------------------------------
 
 def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True):
     """Padding with one knob per typical mistake (the reference is helpers.built.segments.pad_batch)."""
@@ -181,12 +172,13 @@ def _pair_tensors(length_a: int, length_b: int, generator: torch.Generator) -> t
 def _batch_case(pairs: list, length: int, **kwargs: Any) -> Case:
     sizes = ", ".join(str(len(ids)) for ids, _ in pairs)
     extra = "".join(f", {k}={v}" for k, v in kwargs.items())
-    return Case((pairs, length), kwargs, label=f"pad_batch(<{len(pairs)} pair{'s' if len(pairs) > 1 else ''} of {sizes} tokens>, "
+    plural = "s" if len(pairs) > 1 else ""
+    return Case((pairs, length), kwargs, label=f"pad_batch(<{len(pairs)} pair{plural} of {sizes} tokens>, "
                                                f"length={length}{extra})")
 
 
 def pad_batch_cases() -> list[Case]:
-    """Fixed, edge and random batches for 5.6 (random ones from a seeded local generator)."""
+    """Fixed, edge and random batches for 5.4 (random ones from a seeded local generator)."""
     generator = torch.Generator().manual_seed(56)
     two = [_pair_tensors(3, 2, generator), _pair_tensors(1, 1, generator)]
     cases = [_batch_case(two, 8), _batch_case(two, 12),
@@ -202,7 +194,7 @@ def pad_batch_cases() -> list[Case]:
     return cases
 
 
-@exercise("5.6")
+@exercise("5.4")
 def _pad_batch(answer: Any) -> None:
     check_function(answer, pad_batch, pad_batch_cases(), "pad_batch", mistakes=PAD_BATCH_MISTAKES)
     generator = torch.Generator().manual_seed(560)
