@@ -201,8 +201,8 @@ def batch_strips(token_rows: Sequence[Sequence[str]], token_type_ids: object, at
     """A padded batch as a grid: one row per pair, one column per position; blue segment A, orange segment B,
     hatched grey [PAD] (mask 0). Under each token: its token type and attention mask, e.g. '0|1'.
     """
-    as_rows = lambda values: values.tolist() if isinstance(values, (torch.Tensor, np.ndarray)) else \
-        [list(row) for row in values]
+    def as_rows(values: object) -> list:
+        return values.tolist() if isinstance(values, (torch.Tensor, np.ndarray)) else [list(row) for row in values]
     types, mask = as_rows(token_type_ids), as_rows(attention_mask)
     if not token_rows or not (len(token_rows) == len(types) == len(mask)):
         raise ValueError(f"Give one row of tokens, token types and mask per pair: got {len(token_rows)}, "

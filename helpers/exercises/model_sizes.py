@@ -2,5 +2,3 @@
 
 # GPT-2 small (Radford et al., 2019; the released 124M checkpoint's config): 50,257 tokens, 1,024 positions.
 GPT2_VOCAB, GPT2_CONTEXT, GPT2_D_MODEL = 50257, 1024, 768
-# BERT-Base (Devlin et al., 2019): hidden size H = 768.
-BERT_BASE_D_MODEL = 768
