@@ -2,7 +2,8 @@
 
 Each label goes to the first of a ring of candidate places around its point, nearest first, where its box touches
 no label placed before it, no point and no edge of the axes; a label that ends up away from its point gets a thin
-line to it. Deterministic: the same points give the same picture.
+line to it. Labels can take their point's colour (`colors=`), so that in a dense cluster each label is read with the
+right point. Deterministic: the same points give the same picture.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import is_color_like
 from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
@@ -19,9 +21,12 @@ RADII = (5, 11, 18, 26, 36, 48)   # candidate distances from the point, in point
 MARKER_RADIUS = 4.0       # how far around a point (in points) a label must stay clear
 
 
-def label_points(ax: Axes, xy: object, labels: Sequence[str], *, fontsize: float = 8) -> list[Annotation]:
+def label_points(ax: Axes, xy: object, labels: Sequence[str], *, fontsize: float = 8,
+                 colors: Sequence[object] | None = None) -> list[Annotation]:
     """Write `labels[i]` next to point `xy[i]` (data coordinates) so that no two labels overlap; return the texts.
 
+    `colors[i]` (any matplotlib colour), if given, colours label i, e.g. with its point's colour (default: the
+    text colour).
     Call it after the points are drawn (and any margins set): it fixes the axis limits where they are, then reads
     where each point is on screen.
     """
@@ -36,6 +41,7 @@ def label_points(ax: Axes, xy: object, labels: Sequence[str], *, fontsize: float
         raise TypeError("Every label must be a string: convert numbers with str(...) first.")
     if isinstance(fontsize, bool) or not isinstance(fontsize, (int, float)) or not 0 < fontsize <= 72:
         raise ValueError(f"fontsize must be a number of points between 0 and 72, not {fontsize!r}.")
+    colors = _colors(colors, len(points))
     ax.set_xlim(*ax.get_xlim())                      # apply any pending autoscaling, then keep the limits
     ax.set_ylim(*ax.get_ylim())
     figure = ax.figure
@@ -51,7 +57,7 @@ def label_points(ax: Axes, xy: object, labels: Sequence[str], *, fontsize: float
         best, best_cost = None, math.inf
         for radius, angle in _candidates():
             dx, dy = radius * math.cos(angle), radius * math.sin(angle)
-            text = _annotation(ax, label, point, dx, dy, fontsize)
+            text = _annotation(ax, label, point, dx, dy, fontsize, colors[index])
             box = text.get_window_extent(renderer).padded(1.0)
             cost = _overlap(box, placed) + _overlap(box, [b for i, b in enumerate(point_boxes) if i != index])
             cost += _outside(box, frame)
@@ -67,7 +73,7 @@ def label_points(ax: Axes, xy: object, labels: Sequence[str], *, fontsize: float
         if radius > RADII[1]:                                               # far from its point: draw a line to it
             dx, dy = text.xyann
             text.remove()
-            text = _annotation(ax, label, point, dx, dy, fontsize, leader=True)
+            text = _annotation(ax, label, point, dx, dy, fontsize, colors[index], leader=True)
         placed.append(box)
         texts.append(text)
     return texts
@@ -86,6 +92,23 @@ def _points(xy: object) -> np.ndarray:
     return points
 
 
+def _colors(colors: object, count: int) -> list[object]:
+    if colors is None:
+        return [None] * count                         # matplotlib's text colour
+    if isinstance(colors, np.ndarray) and colors.ndim == 2:
+        colors = list(colors)                         # an (n, 3) or (n, 4) array of RGB(A) rows
+    if isinstance(colors, str) or not isinstance(colors, Sequence):
+        raise TypeError(f"colors must be a list with one colour per label (e.g. ['C0', '#E69F00']), not "
+                        f"{type(colors).__name__}. For one colour for all labels, pass [colour] * len(labels).")
+    if len(colors) != count:
+        raise ValueError(f"There are {count} points but {len(colors)} colors: give one colour per label.")
+    for color in colors:
+        if not is_color_like(color):
+            raise ValueError(f"{color!r} is not a matplotlib colour: use a name ('black'), a hex code ('#E69F00') "
+                             f"or an RGB tuple of numbers from 0 to 1.")
+    return list(colors)
+
+
 def _candidates() -> list[tuple[float, float]]:
     """(radius, angle) pairs, nearest first; at each radius: upper right first, then around the circle."""
     angles = [math.pi / 4 + 2 * math.pi * k / DIRECTIONS for k in range(DIRECTIONS)]
@@ -93,12 +116,12 @@ def _candidates() -> list[tuple[float, float]]:
 
 
 def _annotation(ax: Axes, label: str, point: np.ndarray, dx: float, dy: float, fontsize: float,
-                leader: bool = False) -> Annotation:
+                color: object = None, leader: bool = False) -> Annotation:
     horizontal = "left" if dx > 0.5 else "right" if dx < -0.5 else "center"
     vertical = "bottom" if dy > 0.5 else "top" if dy < -0.5 else "center"
     arrow = {"arrowstyle": "-", "color": "0.5", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 3} if leader else None
     return ax.annotate(label, tuple(point), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
-                       ha=horizontal, va=vertical, arrowprops=arrow)
+                       color=color, ha=horizontal, va=vertical, arrowprops=arrow)
 
 
 def _overlap(box: Bbox, others: list[Bbox]) -> float:

@@ -39,7 +39,8 @@ CASES = [
         lambda: label_points(axes(), torch.empty(2, 2, device="meta"), ["a", "b"]), TypeError, "xy must be numbers"),
     Bad("label_points, NaN coordinate", lambda: label_points(axes(), [[0.0, float("nan")], [1.0, 1.0]], ["a", "b"]),
         ValueError, "NaN", "cannot be labelled"),
-    Bad("label_points, infinite coordinate", lambda: label_points(axes(), np.array([[0.0, np.inf], [1, 1]]), ["a", "b"]),
+    Bad("label_points, infinite coordinate",
+        lambda: label_points(axes(), np.array([[0.0, np.inf], [1, 1]]), ["a", "b"]),
         ValueError, "infinite"),
     Bad("label_points, fewer labels than points", lambda: label_points(axes(), POINTS, ["a"]), ValueError,
         "2 points but 1 labels", "one label per point"),
@@ -55,6 +56,18 @@ CASES = [
         "fontsize"),
     Bad("label_points, fontsize as text", lambda: label_points(axes(), POINTS, ["a", "b"], fontsize="8"), ValueError,
         "fontsize"),
+    Bad("label_points, one colour string for all labels",
+        lambda: label_points(axes(), POINTS, ["a", "b"], colors="red"),
+        TypeError, "one colour per label", "[colour] * len(labels)"),
+    Bad("label_points, a number as colors", lambda: label_points(axes(), POINTS, ["a", "b"], colors=3), TypeError,
+        "colors must be a list"),
+    Bad("label_points, fewer colours than labels", lambda: label_points(axes(), POINTS, ["a", "b"], colors=["red"]),
+        ValueError, "2 points but 1 colors", "one colour per label"),
+    Bad("label_points, a name that is not a colour",
+        lambda: label_points(axes(), POINTS, ["a", "b"], colors=["red", "rouge"]), ValueError,
+        "'rouge' is not a matplotlib colour", "hex code"),
+    Bad("label_points, RGB out of range", lambda: label_points(axes(), POINTS, ["a", "b"], colors=[(1, 2, 3), "k"]),
+        ValueError, "not a matplotlib colour", "from 0 to 1"),
     # the prediction question and the exercise ids of Lecture 2
     Bad("predict 2.p, a choice that is not listed", lambda: predict("2.p", "D"), ValueError, "not one of the choices",
         "A, B, C"),
@@ -71,6 +84,7 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_bad_input(case):
     case.check()
+    plt.close("all")                       # the cases draw on fresh axes: free them
 
 
 def returns(value):
@@ -137,4 +151,18 @@ def test_label_points_places_labels_that_do_not_overlap():
                    and boxes[i].y0 < boxes[j].y1 and boxes[j].y0 < boxes[i].y1]
     assert len(texts) == len(xy) and not overlapping
     assert label_points(ax, np.zeros((0, 2)), []) == []
+    plt.close("all")
+
+
+def test_label_points_colours_each_label_as_asked():
+    figure, ax = plt.subplots()
+    ax.scatter([0, 1, 2], [0, 1, 0])
+    texts = label_points(ax, [[0, 0], [1, 1], [2, 0]], ["a", "b", "c"], colors=["#E69F00", "navy", (0.0, 0.5, 0.0)])
+    assert [matplotlib.colors.to_hex(t.get_color()) for t in texts] == ["#e69f00", "#000080", "#008000"]
+    rgb = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    texts = label_points(ax, [[0, 0], [1, 1], [2, 0]], ["a", "b", "c"], colors=rgb)
+    assert [matplotlib.colors.to_hex(t.get_color()) for t in texts] == ["#ff0000", "#0000ff", "#000000"]
+    default = label_points(ax, [[0, 0], [1, 1], [2, 0]], ["a", "b", "c"])
+    assert {matplotlib.colors.to_hex(t.get_color()) for t in default} == {matplotlib.colors.to_hex(
+        matplotlib.rcParams["text.color"])}
     plt.close("all")

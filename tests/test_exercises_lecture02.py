@@ -1,10 +1,10 @@
 """Lecture 2's exercise checkers accept right answers (the stored solutions too), give each typical mistake its own
 hint (never the solution), and agree with the code the lecture shows."""
+import nbformat
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-import nbformat
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import lecture02
@@ -178,7 +178,8 @@ def test_lecture_analogy_leaves_the_inputs_out_only_when_asked():
     code = definitions(NOTEBOOK, "analogy", context={"torch": torch, "F": F})
     words = ["king", "queen", "man", "woman", "apple"]
     vocab = {w: i for i, w in enumerate(words)}
-    unit = F.normalize(torch.tensor([[1.0, 0, 1, 0], [1, 1, 1, 0], [0, 0, 1, 0.1], [0, 1, 1, 0.1], [0, 0, 0, 1]]), dim=1)
+    rows = [[1.0, 0, 1, 0], [1, 1, 1, 0], [0, 0, 1, 0.1], [0, 1, 1, 0.1], [0, 0, 0, 1]]
+    unit = F.normalize(torch.tensor(rows), dim=1)
     question = [("man", "king", "woman")]
     assert words[code["analogy"](unit, vocab, question).indices[0, 0]] == "queen"
     best = code["analogy"](unit, vocab, question, exclude=False, k=5).indices[0].tolist()

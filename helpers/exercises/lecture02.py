@@ -7,9 +7,9 @@ from typing import Any
 
 import torch
 
-from helpers.exercises.model_sizes import GPT2_D_MODEL
-from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
 from helpers.built.simple_tokenizer import split_words
+from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
+from helpers.exercises.model_sizes import GPT2_D_MODEL
 from helpers.tokenizer_files import gpt2
 
 # Prediction 2.p: with the output layer tied to the table, which rows of the table get a gradient?
