@@ -116,12 +116,35 @@ def test_rope_errors_are_clear():
         rope(torch.randn(8))
 
 
+def alibi_slopes_loop(n):
+    """The paper's code (get_slopes in ofirpress/attention_with_linear_biases), in plain Python."""
+    if math.log2(n).is_integer():
+        start = 2 ** (-2 ** -(math.log2(n) - 3))
+        return [start * start ** i for i in range(n)]
+    closest = 2 ** math.floor(math.log2(n))
+    return alibi_slopes_loop(closest) + alibi_slopes_loop(2 * closest)[0::2][:n - closest]
+
+
 def test_alibi_slopes_are_the_papers():
     assert torch.equal(alibi_slopes(8), torch.tensor([1 / 2 ** n for n in range(1, 9)]))
     assert torch.equal(alibi_slopes(4), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256]))
     # Press et al. (2022), 6 heads: the 4-head slopes, then every other 8-head slope (1/2, 1/8).
     assert torch.equal(alibi_slopes(6), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 2, 1 / 8]))
     assert torch.equal(alibi_slopes(1), torch.tensor([1 / 256]))
+
+
+@pytest.mark.parametrize("num_heads", [1, 2, 3, 5, 6, 7, 8, 12, 16, 24, 40, 112])
+def test_alibi_slopes_follow_the_papers_code_for_any_head_count(num_heads):
+    assert torch.allclose(alibi_slopes(num_heads), torch.tensor(alibi_slopes_loop(num_heads)), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("num_heads", [3, 5, 6, 12, 24])
+def test_alibi_slopes_match_bloom_for_non_powers_of_two(num_heads):
+    bloom = pytest.importorskip("transformers.models.bloom.modeling_bloom")
+    theirs = bloom.build_alibi_tensor(torch.ones(1, 2, dtype=torch.long), num_heads, torch.float32)[:, 0, 1]
+    assert torch.allclose(alibi_slopes(num_heads), theirs, rtol=1e-6, atol=0)
+    plain = 2.0 ** (-8 * torch.arange(1, num_heads + 1) / num_heads)   # what the lecture used to compute
+    assert not torch.allclose(plain, theirs, rtol=1e-3)
 
 
 @pytest.mark.parametrize("num_heads", [0, -2, 2.0])
@@ -158,7 +181,7 @@ def test_t5_known_buckets():
     relative = torch.tensor([0, -1, -7, -8, -20, -127, -128, -1000, 1, 20, 1000])
     assert t5_bucket(relative).tolist() == [0, 1, 7, 8, 10, 15, 15, 15, 17, 26, 31]
     assert t5_bucket(torch.tensor([-20, 5]), bidirectional=False).tolist() == [17, 0]
-    with pytest.raises(TypeError, match="integer tensor"):
+    with pytest.raises(TypeError, match="int64 or int32 tensor"):
         t5_bucket(torch.tensor([1.5]))
 
 
@@ -204,8 +227,12 @@ def test_lecture4_t5_bucket_agrees_with_the_helper():
 
 def test_lecture4_alibi_agrees_with_the_helper():
     lecture = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi")
-    for num_heads in (1, 2, 8, 16):
-        assert torch.equal(lecture(num_heads, 9), positions.alibi(num_heads, 9))
+    slopes = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi_slopes")
+    for num_heads in (1, 2, 3, 5, 6, 8, 12, 16, 24, 112):
+        assert torch.allclose(slopes(num_heads), positions.alibi_slopes(num_heads), rtol=1e-6, atol=0)
+        ours, helper = lecture(num_heads, 9), positions.alibi(num_heads, 9)
+        assert torch.equal(torch.isinf(ours), torch.isinf(helper))
+        assert torch.allclose(ours.nan_to_num(0, 0, 0), helper.nan_to_num(0, 0, 0), rtol=1e-6, atol=1e-7)
 
 
 def test_lecture4_rope_agrees_with_the_helper():
@@ -213,3 +240,18 @@ def test_lecture4_rope_agrees_with_the_helper():
     x = torch.randn(2, 3, 10, 16)
     assert torch.allclose(lecture(x), positions.rope(x), atol=1e-6)
     assert torch.allclose(lecture(x, base=500.0), positions.rope(x, base=500.0), atol=1e-6)
+    far = torch.randn(1000, 8, dtype=torch.float64)          # float64: both compute the angles in float64
+    assert torch.allclose(lecture(far), positions.rope(far), atol=1e-12)
+
+
+def test_rope_computes_float64_angles_for_float64_inputs():
+    x = torch.randn(5000, 4, dtype=torch.float64)
+    expected = torch.tensor([rope_loop(x[p].tolist(), p) for p in range(4990, 5000)], dtype=torch.float64)
+    assert torch.allclose(rope(x)[4990:], expected, atol=1e-10)
+
+
+def test_rope_takes_fractional_positions_for_interpolation():
+    x = torch.randn(6, 8)
+    halves = torch.arange(6) / 2                               # position interpolation by a factor 2
+    expected = torch.tensor([rope_loop(x[n].tolist(), float(p)) for n, p in enumerate(halves)])
+    assert torch.allclose(rope(x, positions=halves), expected, atol=1e-5)
