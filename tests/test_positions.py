@@ -255,3 +255,45 @@ def test_rope_takes_fractional_positions_for_interpolation():
     halves = torch.arange(6) / 2                               # position interpolation by a factor 2
     expected = torch.tensor([rope_loop(x[n].tolist(), float(p)) for n, p in enumerate(halves)])
     assert torch.allclose(rope(x, positions=halves), expected, atol=1e-5)
+
+
+def lecture4_race(vocab_size=12, context_length=8):
+    """The race's code from Lecture 4 (windows, attention, TinyLM, train), on a tiny random corpus."""
+    import copy
+    import helpers
+    lecture = definitions("04_relative_positions.ipynb", "defines-alibi", "defines-rope", context={"torch": torch, "math": math})
+    context = {"torch": torch, "math": math, "copy": copy, "helpers": helpers, "vocab_size": vocab_size,
+               "context_length": context_length, "race_device": torch.device("cpu"), "alibi": lecture["alibi"],
+               "rope": lecture["rope"],
+               "train_data": torch.randint(0, vocab_size, (200,), generator=torch.Generator().manual_seed(5))}
+    return definitions("04_relative_positions.ipynb", "defines-windows", "defines-attention", "defines-tinylm",
+                       "defines-train", context=context)
+
+
+@pytest.mark.parametrize("scheme", ["learned", "T5 bias", "RoPE", "ALiBi"])
+def test_lecture4_batched_seeds_are_exactly_separate_trainings(scheme):
+    """The race trains 2+ seeds as one vmapped model; each seed's weights must equal a plain training of that seed."""
+    race = lecture4_race()
+    steps, batch_size, lr, seeds = 3, 4, 1.5e-2, [0, 1]
+    _, weights, _, history = race["train"](scheme, seeds, steps=steps, batch_size=batch_size, lr=lr)
+    generator = torch.Generator().manual_seed(1)                       # the batches train() drew, seed 1's row
+    batches = [race["random_windows"](race["train_data"], (len(seeds), batch_size), generator) for _ in range(steps)]
+    torch.manual_seed(1)
+    model = race["TinyLM"](scheme).to(torch.float64)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    for step, (inputs, targets) in enumerate(batches):
+        loss = torch.nn.functional.cross_entropy(model(inputs[1]).flatten(0, 1), targets[1].flatten())
+        assert abs(loss.item() - history[step, 1].item()) < 1e-10
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    for name, parameter in model.named_parameters():
+        assert torch.allclose(weights[name][1], parameter, rtol=0, atol=1e-10), name
+
+
+def test_lecture4_learned_table_starts_as_gpt2s():
+    race = lecture4_race()
+    torch.manual_seed(0)
+    small, default = race["TinyLM"]("learned", d_model=64), race["TinyLM"]("learned N(0,1)", d_model=64)
+    assert abs(small.learned.table.weight.std().item() - 0.02) < 0.003
+    assert abs(default.learned.table.weight.std().item() - 1.0) < 0.1
