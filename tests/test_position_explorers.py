@@ -1,4 +1,7 @@
 """The position explorers: the widget interface, redraws in place, numbers from helpers.built.positions."""
+import re
+
+import matplotlib
 import numpy as np
 import pytest
 import torch
@@ -53,3 +56,63 @@ def test_explorer_errors_are_clear():
         PositionalEncodingExplorer().update(colour="red")
     with pytest.raises(ValueError, match="Unknown scheme 'Sinusoidal'. Choose one of: T5 bias, ALiBi, RoPE"):
         AttentionBiasExplorer(scheme="Sinusoidal")
+
+
+def test_alibi_masked_cells_look_different_from_a_bias_of_zero():
+    explorer = AttentionBiasExplorer(scheme="ALiBi", seq_len=12, num_heads=8, head=7)
+    shown = np.ma.filled(explorer.image.get_array(), np.nan)
+    assert np.isnan(shown[0, 1]) and shown[0, 0] == 0          # masked future key vs a bias of exactly 0
+    zero_colour = explorer.image.to_rgba(np.array([[0.0]]))[0, 0, :3]
+    masked_colour = np.array(matplotlib.colors.to_rgb(explorer.matrix_ax.get_facecolor()))
+    assert np.abs(zero_colour - masked_colour).max() > 0.2      # NaN cells show the axes' grey, far from 0's colour
+    assert explorer.legend.get_visible() and "masked" in explorer.legend.get_texts()[0].get_text()
+    explorer.update(scheme="RoPE")
+    assert not explorer.legend.get_visible()                     # nothing is masked in the RoPE picture
+
+
+def test_no_axis_label_is_drawn_twice():
+    explorer = AttentionBiasExplorer()
+    for scheme in AttentionBiasExplorer.SCHEMES:
+        explorer.update(scheme=scheme)
+        labels = [explorer.matrix_ax.get_xlabel(), explorer.matrix_ax.get_ylabel(), explorer.row_ax.get_xlabel(),
+                  explorer.row_ax.get_ylabel(), explorer.colorbar.ax.get_ylabel()]
+        assert all(labels) and len(set(labels)) == len(labels), labels
+
+
+def test_position_axes_have_integer_ticks():
+    explorer = AttentionBiasExplorer(seq_len=3)
+    explorer.live.refresh()
+    for axis in (explorer.matrix_ax.xaxis, explorer.matrix_ax.yaxis, explorer.row_ax.xaxis):
+        ticks = [t for t in axis.get_ticklocs() if axis.get_view_interval().min() <= t <= axis.get_view_interval().max()]
+        assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+@pytest.mark.parametrize("changes, error, words", [
+    ({"seq_len": 1000}, ValueError, "seq_len must be from 2 to 128"),
+    ({"seq_len": 1}, ValueError, "seq_len must be from 2 to 128"),
+    ({"seq_len": 2.5}, TypeError, "whole number"),
+    ({"num_heads": 0}, ValueError, "num_heads must be from 1 to 16"),
+    ({"num_heads": True}, TypeError, "whole number"),
+    ({"head": 8}, ValueError, "there are 8 heads"),
+    ({"num_heads": 2, "head": 3}, ValueError, "there are 2 heads"),
+    ({"max_distance": 8}, ValueError, "max_distance must be from 9 to 256"),
+    ({"scheme": "NoPE"}, ValueError, "Choose one of: T5 bias, ALiBi, RoPE"),
+    ({"colour": "red"}, ValueError, "Unknown control"),
+])
+def test_values_the_explorer_cannot_take_are_refused_and_it_keeps_working(changes, error, words):
+    explorer = AttentionBiasExplorer(seq_len=10)
+    before = explorer.values()
+    with pytest.raises(error, match=re.escape(words)):
+        explorer.update(**changes)
+    assert explorer.values() == before                           # nothing was half-applied
+    picture_before = picture(explorer)
+    explorer.update(seq_len=20, num_heads=4, head=3)             # and the explorer still works
+    assert picture(explorer) != picture_before and explorer.image.get_array().shape == (20, 20)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"seq_len": 500}, ValueError), ({"head": 8}, ValueError),
+                                           ({"num_heads": 2.0}, TypeError), ({"head_dim": 7}, ValueError),
+                                           ({"max_distance": 4}, ValueError)])
+def test_the_constructor_refuses_values_its_controls_cannot_take(kwargs, error):
+    with pytest.raises(error):
+        AttentionBiasExplorer(**kwargs)

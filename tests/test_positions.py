@@ -165,12 +165,35 @@ def test_rope_errors_are_clear():
         rope(torch.randn(8))
 
 
+def alibi_slopes_loop(n):
+    """The paper's code (get_slopes in ofirpress/attention_with_linear_biases), in plain Python."""
+    if math.log2(n).is_integer():
+        start = 2 ** (-2 ** -(math.log2(n) - 3))
+        return [start * start ** i for i in range(n)]
+    closest = 2 ** math.floor(math.log2(n))
+    return alibi_slopes_loop(closest) + alibi_slopes_loop(2 * closest)[0::2][:n - closest]
+
+
 def test_alibi_slopes_are_the_papers():
     assert torch.equal(alibi_slopes(8), torch.tensor([1 / 2 ** n for n in range(1, 9)]))
     assert torch.equal(alibi_slopes(4), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256]))
     # Press et al. (2022), 6 heads: the 4-head slopes, then every other 8-head slope (1/2, 1/8).
     assert torch.equal(alibi_slopes(6), torch.tensor([1 / 4, 1 / 16, 1 / 64, 1 / 256, 1 / 2, 1 / 8]))
     assert torch.equal(alibi_slopes(1), torch.tensor([1 / 256]))
+
+
+@pytest.mark.parametrize("num_heads", [1, 2, 3, 5, 6, 7, 8, 12, 16, 24, 40, 112])
+def test_alibi_slopes_follow_the_papers_code_for_any_head_count(num_heads):
+    assert torch.allclose(alibi_slopes(num_heads), torch.tensor(alibi_slopes_loop(num_heads)), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("num_heads", [3, 5, 6, 12, 24])
+def test_alibi_slopes_match_bloom_for_non_powers_of_two(num_heads):
+    bloom = pytest.importorskip("transformers.models.bloom.modeling_bloom")
+    theirs = bloom.build_alibi_tensor(torch.ones(1, 2, dtype=torch.long), num_heads, torch.float32)[:, 0, 1]
+    assert torch.allclose(alibi_slopes(num_heads), theirs, rtol=1e-6, atol=0)
+    plain = 2.0 ** (-8 * torch.arange(1, num_heads + 1) / num_heads)   # what the lecture used to compute
+    assert not torch.allclose(plain, theirs, rtol=1e-3)
 
 
 @pytest.mark.parametrize("num_heads", [0, -2, 2.0])
@@ -207,7 +230,7 @@ def test_t5_known_buckets():
     relative = torch.tensor([0, -1, -7, -8, -20, -127, -128, -1000, 1, 20, 1000])
     assert t5_bucket(relative).tolist() == [0, 1, 7, 8, 10, 15, 15, 15, 17, 26, 31]
     assert t5_bucket(torch.tensor([-20, 5]), bidirectional=False).tolist() == [17, 0]
-    with pytest.raises(TypeError, match="integer tensor"):
+    with pytest.raises(TypeError, match="int64 or int32 tensor"):
         t5_bucket(torch.tensor([1.5]))
 
 
@@ -253,8 +276,12 @@ def test_lecture4_t5_bucket_agrees_with_the_helper():
 
 def test_lecture4_alibi_agrees_with_the_helper():
     lecture = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi")
-    for num_heads in (1, 2, 8, 16):
-        assert torch.equal(lecture(num_heads, 9), positions.alibi(num_heads, 9))
+    slopes = lecture_function("04_relative_positions.ipynb", "defines-alibi", "alibi_slopes")
+    for num_heads in (1, 2, 3, 5, 6, 8, 12, 16, 24, 112):
+        assert torch.allclose(slopes(num_heads), positions.alibi_slopes(num_heads), rtol=1e-6, atol=0)
+        ours, helper = lecture(num_heads, 9), positions.alibi(num_heads, 9)
+        assert torch.equal(torch.isinf(ours), torch.isinf(helper))
+        assert torch.allclose(ours.nan_to_num(0, 0, 0), helper.nan_to_num(0, 0, 0), rtol=1e-6, atol=1e-7)
 
 
 def test_lecture4_rope_agrees_with_the_helper():
@@ -262,3 +289,60 @@ def test_lecture4_rope_agrees_with_the_helper():
     x = torch.randn(2, 3, 10, 16)
     assert torch.allclose(lecture(x), positions.rope(x), atol=1e-6)
     assert torch.allclose(lecture(x, base=500.0), positions.rope(x, base=500.0), atol=1e-6)
+    far = torch.randn(1000, 8, dtype=torch.float64)          # float64: both compute the angles in float64
+    assert torch.allclose(lecture(far), positions.rope(far), atol=1e-12)
+
+
+def test_rope_computes_float64_angles_for_float64_inputs():
+    x = torch.randn(5000, 4, dtype=torch.float64)
+    expected = torch.tensor([rope_loop(x[p].tolist(), p) for p in range(4990, 5000)], dtype=torch.float64)
+    assert torch.allclose(rope(x)[4990:], expected, atol=1e-10)
+
+
+def test_rope_takes_fractional_positions_for_interpolation():
+    x = torch.randn(6, 8)
+    halves = torch.arange(6) / 2                               # position interpolation by a factor 2
+    expected = torch.tensor([rope_loop(x[n].tolist(), float(p)) for n, p in enumerate(halves)])
+    assert torch.allclose(rope(x, positions=halves), expected, atol=1e-5)
+
+
+def lecture4_race(vocab_size=12, context_length=8):
+    """The race's code from Lecture 4 (windows, attention, TinyLM, train), on a tiny random corpus."""
+    import copy
+    import helpers
+    lecture = definitions("04_relative_positions.ipynb", "defines-alibi", "defines-rope", context={"torch": torch, "math": math})
+    context = {"torch": torch, "math": math, "copy": copy, "helpers": helpers, "vocab_size": vocab_size,
+               "context_length": context_length, "race_device": torch.device("cpu"), "alibi": lecture["alibi"],
+               "rope": lecture["rope"],
+               "train_data": torch.randint(0, vocab_size, (200,), generator=torch.Generator().manual_seed(5))}
+    return definitions("04_relative_positions.ipynb", "defines-windows", "defines-attention", "defines-tinylm",
+                       "defines-train", context=context)
+
+
+@pytest.mark.parametrize("scheme", ["learned", "T5 bias", "RoPE", "ALiBi"])
+def test_lecture4_batched_seeds_are_exactly_separate_trainings(scheme):
+    """The race trains 2+ seeds as one vmapped model; each seed's weights must equal a plain training of that seed."""
+    race = lecture4_race()
+    steps, batch_size, lr, seeds = 3, 4, 1.5e-2, [0, 1]
+    _, weights, _, history = race["train"](scheme, seeds, steps=steps, batch_size=batch_size, lr=lr)
+    generator = torch.Generator().manual_seed(1)                       # the batches train() drew, seed 1's row
+    batches = [race["random_windows"](race["train_data"], (len(seeds), batch_size), generator) for _ in range(steps)]
+    torch.manual_seed(1)
+    model = race["TinyLM"](scheme).to(torch.float64)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    for step, (inputs, targets) in enumerate(batches):
+        loss = torch.nn.functional.cross_entropy(model(inputs[1]).flatten(0, 1), targets[1].flatten())
+        assert abs(loss.item() - history[step, 1].item()) < 1e-10
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    for name, parameter in model.named_parameters():
+        assert torch.allclose(weights[name][1], parameter, rtol=0, atol=1e-10), name
+
+
+def test_lecture4_learned_table_starts_as_gpt2s():
+    race = lecture4_race()
+    torch.manual_seed(0)
+    small, default = race["TinyLM"]("learned", d_model=64), race["TinyLM"]("learned N(0,1)", d_model=64)
+    assert abs(small.learned.table.weight.std().item() - 0.02) < 0.003
+    assert abs(default.learned.table.weight.std().item() - 1.0) < 0.1

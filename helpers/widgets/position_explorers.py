@@ -13,10 +13,12 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
 from helpers.built.positions import alibi, rope, attention_scores, sinusoidal, t5_bucket
+from helpers.validation import positive_even
 from helpers.widgets import CourseWidget, LiveFigure
 
 CONTROLS_PER_ROW = 2  # rows of controls that fit a 1280 px wide browser
@@ -147,59 +149,115 @@ class PositionalEncodingExplorer(_Explorer):
 
 
 class AttentionBiasExplorer(_Explorer):
-    """What a relative scheme adds to attention for every query/key pair, and along one query's row."""
+    """What a relative scheme adds to attention for every query/key pair, and along one query's row.
+
+    ALiBi's masked future keys are drawn grey (with a legend), a colour no bias gets, so they never look like a bias of 0.
+    A control value the explorer cannot take is refused with a ValueError or TypeError naming the allowed
+    range, before anything changes: the explorer keeps working afterwards.
+    """
 
     SCHEMES = ("T5 bias", "ALiBi", "RoPE")
     USES = {"T5 bias": ("seq_len", "max_distance"), "ALiBi": ("seq_len", "num_heads", "head"), "RoPE": ("seq_len",)}
+    MEANING = {"T5 bias": "bucket id", "ALiBi": "bias added to the score", "RoPE": "q·k/√d after RoPE"}
+    RANGES = {"seq_len": (2, 128), "num_heads": (1, 16), "head": (0, 15), "max_distance": (9, 256)}
+    MASKED = "#bdbdbd"  # the grey of masked cells, unlike any colour of the colour maps used
 
     def __init__(self, scheme: str = "ALiBi", seq_len: int = 32, num_heads: int = 8, head: int = 0,
                  max_distance: int = 128, head_dim: int = 64) -> None:
-        if scheme not in self.SCHEMES:
-            raise ValueError(f"Unknown scheme {scheme!r}. Choose one of: {', '.join(self.SCHEMES)}.")
+        self._check({"scheme": scheme, "seq_len": seq_len, "num_heads": num_heads, "head": head,
+                     "max_distance": max_distance}, num_heads=num_heads)
+        positive_even(head_dim, "head_dim")
         controls = {
             "scheme": widgets.Dropdown(options=self.SCHEMES, value=scheme, description="scheme"),
-            "seq_len": widgets.IntSlider(value=seq_len, min=2, max=128, description="seq_len"),
-            "num_heads": widgets.IntSlider(value=num_heads, min=1, max=16, description="heads"),
-            "head": widgets.IntSlider(value=head, min=0, max=15, description="ALiBi head"),
-            "max_distance": widgets.IntSlider(value=max_distance, min=8, max=256, description="T5 max dist"),
+            **{name: widgets.IntSlider(value=value, min=low, max=high, description=label)
+               for (name, (low, high)), value, label in zip(
+                   self.RANGES.items(), (seq_len, num_heads, head, max_distance),
+                   ("seq_len", "heads", "ALiBi head", "T5 max dist"))},
         }
         self.vector = torch.randn(head_dim, generator=torch.Generator().manual_seed(0))  # one q = k for RoPE
         figure, (self.matrix_ax, self.row_ax) = plt.subplots(1, 2, figsize=(10, 3.6), layout="constrained")
-        self.image = self.matrix_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest")
+        self.matrix_ax.set_facecolor(self.MASKED)  # NaN (masked) cells are transparent: this grey shows through
+        self.image = self.matrix_ax.imshow(np.zeros((2, 2)), aspect="auto", interpolation="nearest", zorder=1)
         self.colorbar = figure.colorbar(self.image, ax=self.matrix_ax, ticks=_few_ticks())
         self.matrix_ax.grid(False)
         self.matrix_ax.set(xlabel="key position j", ylabel="query position i")
+        self.legend = self.matrix_ax.legend(handles=[Patch(facecolor=self.MASKED, edgecolor="#999999",
+                                                           label="masked (future key)")], loc="upper right",
+                                            fontsize=8)
         (self.row_line,) = self.row_ax.plot([], [], marker=".")
-        self.row_ax.set(xlabel="distance i - j (keys before the last query)")
+        self.row_ax.set(xlabel="distance i - j (keys before the last query)", ylabel="value in that row")
         self.unused = widgets.Label()  # which controls the chosen scheme ignores, and their values
-        self._connect(controls, figure, widest={"scheme": "ALiBi", "seq_len": 128, "num_heads": 16, "head": 15},
-                      notes=(self.unused,))
+        # widest: 3-digit positions, and (via "narrow_values") the longest colour-bar and row tick labels, -0.003
+        self._connect(controls, figure, widest={"scheme": "ALiBi", "seq_len": 128, "num_heads": 16, "head": 15,
+                                                "narrow_values": True}, notes=(self.unused,))
+        for axis in (self.matrix_ax.xaxis, self.matrix_ax.yaxis, self.row_ax.xaxis):  # positions: whole numbers
+            axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
+        self.update()
 
-    def _matrix(self, values: dict[str, object]) -> tuple[torch.Tensor, str]:
+    @classmethod
+    def _check(cls, values: dict[str, object], num_heads: object) -> None:
+        """Refuse values the controls cannot take (instead of letting a slider clamp them silently)."""
+        for name, value in values.items():
+            if name == "scheme":
+                if value not in cls.SCHEMES:
+                    raise ValueError(f"Unknown scheme {value!r}. Choose one of: {', '.join(cls.SCHEMES)}.")
+                continue
+            if name not in cls.RANGES:
+                continue  # unknown names: CourseWidget.update lists the controls
+            low, high = cls.RANGES[name]
+            if name == "head" and isinstance(num_heads, int) and not isinstance(num_heads, bool):
+                high = min(high, num_heads - 1)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{name} must be a whole number from {low} to {high}, not {type(value).__name__} "
+                                f"{value!r}.")
+            if not low <= value <= high:
+                extra = f" (there are {num_heads} heads, numbered from 0)" if name == "head" else ""
+                raise ValueError(f"{name} must be from {low} to {high}{extra}, not {value}.")
+
+    def update(self, **changes: object) -> None:
+        """Set controls by name and redraw; a value out of range is refused before anything changes."""
+        self._check(changes, num_heads=changes.get("num_heads", self.controls["num_heads"].value))
+        super().update(**changes)
+
+    def _matrix(self, values: dict[str, object]) -> torch.Tensor:
         seq_len = values["seq_len"]
         if values["scheme"] == "ALiBi":
-            return alibi(values["num_heads"], seq_len)[values["head"]], "bias added to the score"
+            return alibi(values["num_heads"], seq_len)[values["head"]]
         if values["scheme"] == "T5 bias":
             relative = torch.arange(seq_len)[None, :] - torch.arange(seq_len)[:, None]
-            return t5_bucket(relative, max_distance=values["max_distance"]).float(), "bucket id"
+            return t5_bucket(relative, max_distance=values["max_distance"]).float()
         rotated = rope(self.vector.expand(seq_len, -1))
-        return attention_scores(rotated, rotated), "q·k/√d after RoPE"
+        return attention_scores(rotated, rotated)
 
     def _redraw(self, values: dict[str, object]) -> None:
         self.controls["head"].max = values["num_heads"] - 1
         values["head"] = min(values["head"], values["num_heads"] - 1)
-        matrix, meaning = self._matrix(values)
-        _show_matrix(self.image, matrix.numpy(), diverging=values["scheme"] != "T5 bias")
+        scheme, meaning = values["scheme"], self.MEANING[values["scheme"]]
+        matrix = self._matrix(values)
+        if scheme == "ALiBi":  # the bias is <= 0: 0 is the brightest colour (yellow), masked cells grey
+            self.image.set_data(np.where(torch.isfinite(matrix).numpy(), matrix.numpy(), np.nan))
+            self.image.set_extent((-0.5, matrix.shape[1] - 0.5, matrix.shape[0] - 0.5, -0.5))
+            if self.image.get_cmap().name != SEQUENTIAL_CMAP:
+                self.image.set_cmap(SEQUENTIAL_CMAP)
+            self.image.set_clim(min(float(matrix[torch.isfinite(matrix)].min()), -1e-9), 0.0)
+        else:
+            _show_matrix(self.image, matrix.numpy(), diverging=scheme == "RoPE")
+        self.legend.set_visible(bool(torch.isinf(matrix).any()))
         self.colorbar.set_label(meaning)
-        unused = [name for name in self.controls if name != "scheme" and name not in self.USES[values["scheme"]]]
-        self.unused.value = f"Not used by {values['scheme']}: " + ", ".join(
+        unused = [name for name in self.controls if name != "scheme" and name not in self.USES[scheme]]
+        self.unused.value = f"Not used by {scheme}: " + ", ".join(
             f"{self.controls[name].description} = {values[name]}" for name in unused)
         detail = {"ALiBi": f", head {values['head']} of {values['num_heads']}",
-                  "T5 bias": f", max_distance={values['max_distance']}", "RoPE": ""}[values["scheme"]]
-        _title(self.matrix_ax, f"{values['scheme']}{detail}")
+                  "T5 bias": f", max_distance={values['max_distance']}", "RoPE": ""}[scheme]
+        _title(self.matrix_ax, f"{scheme}{detail}")
         last_row = matrix[-1].flip(0).numpy()
         self.row_line.set_data(np.arange(len(last_row)), last_row)
         self.row_ax.set_xlim(0, max(len(last_row) - 1, 1))
-        self.row_ax.set_ylim(float(last_row.min()) - 0.5, float(last_row.max()) + 0.5)
-        self.row_ax.set_ylabel(meaning)
+        low, high = float(last_row.min()), float(last_row.max())
+        pad = max(0.05 * (high - low), 1e-4)
+        self.row_ax.set_ylim(low - pad, high + pad)
+        self.row_ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=scheme == "T5 bias"))
         _title(self.row_ax, f"Last query's row: {meaning}")
+        if values.get("narrow_values"):  # the layout pass: tick labels as wide as they ever get (a tiny ALiBi range)
+            self.image.set_clim(-0.0039, 0.0)
+            self.row_ax.set_ylim(-0.0041, 0.0002)
