@@ -52,7 +52,8 @@ def test_reference_passes(capsys, exercise_id, reference):
     assert verdict(capsys, exercise_id, reference) == f"✅ Exercise {exercise_id}: correct!\n"
 
 
-@pytest.mark.parametrize("exercise_id, mistakes", [("1.4", lecture01.WINDOW_MISTAKES), ("1.5", lecture01.MERGE_MISTAKES)])
+@pytest.mark.parametrize("exercise_id, mistakes", [("1.4", lecture01.WINDOW_MISTAKES),
+                                                   ("1.5", lecture01.MERGE_MISTAKES)])
 def test_each_typical_mistake_gets_its_own_hint(capsys, exercise_id, mistakes):
     for hint, wrong in mistakes.items():
         out = verdict(capsys, exercise_id, wrong)

@@ -1,10 +1,9 @@
-"""Lecture 1's answer-type exercise checkers accept right answers and give hints (not solutions) for typical mistakes."""
+"""Lecture 1's answer-type exercise checkers accept right answers and give hints (not solutions) to typical mistakes."""
 import pytest
-import torch
 
-from helpers.exercises.checking import check
 from helpers.built.text_to_ids import encode
 from helpers.built.windows import sliding_windows
+from helpers.exercises.checking import check
 
 
 def verdict(capsys, exercise_id, answer):

@@ -8,13 +8,12 @@ import regex
 import torch
 
 import helpers
-from helpers.course import NOTEBOOKS_DIR
-from helpers.maintainer.record import tagged_cell
-
 from helpers.built import simple_tokenizer, windows
 from helpers.built.text_to_ids import encode
 from helpers.corpus import load_corpus
+from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import lecture01
+from helpers.maintainer.record import tagged_cell
 from helpers.tokenizer_files import gpt2
 from notebook_code import definitions
 
@@ -31,8 +30,8 @@ def run_cells(notebook: str, *tags: str) -> dict:
     return namespace
 
 
-BPE = run_cells("01_tokenization.ipynb", "defines-merge", "defines-gpt2-merges", "defines-bytes-to-unicode", "defines-gpt2-split",
-                "defines-merge-by-rank", "defines-gpt2-encode")
+BPE = run_cells("01_tokenization.ipynb", "defines-merge", "defines-gpt2-merges", "defines-bytes-to-unicode",
+                "defines-gpt2-split", "defines-merge-by-rank", "defines-gpt2-encode")
 CORPUS = load_corpus()
 SPECIALS = ["<|unk|>", "<|endoftext|>"]
 

@@ -1,4 +1,4 @@
-"""helpers.built.windows: windows are views of the ids, the loader is PyTorch's own DataLoader, bad input is explained."""
+"""helpers.built.windows: windows are views of the ids, the loader is PyTorch's DataLoader, bad input is explained."""
 import pytest
 import torch
 from torch.utils.data import DataLoader, SequentialSampler
@@ -93,3 +93,24 @@ def test_a_generator_may_replace_the_seed():
     given = window_loader(IDS, 3, 4, 2, shuffle=True, generator=torch.Generator().manual_seed(4))
     seeded = window_loader(IDS, 3, 4, 2, shuffle=True, seed=4)
     assert [x.tolist() for x, _ in given] == [x.tolist() for x, _ in seeded]
+
+
+def test_what_lecture_1_says_about_pytorchs_random_sampler():
+    """Lecture 1 (section 6.1) states two facts about RandomSampler.__iter__; a torch that changes them fails here."""
+    def first_batch(loader):
+        return next(iter(loader)).tolist()
+
+    def loader(generator=None):
+        return DataLoader(range(50), batch_size=5, shuffle=True, generator=generator)
+
+    with torch.random.fork_rng():  # without generator=: seeded from the global generator at every pass
+        torch.manual_seed(0)
+        plain = first_batch(loader())
+        torch.manual_seed(0)
+        torch.randn(1)
+        shifted = first_batch(loader())
+    assert plain != shifted
+    full, stopped = loader(torch.Generator().manual_seed(0)), loader(torch.Generator().manual_seed(0))
+    list(full)                  # epoch 1 run to its end
+    first_batch(stopped)        # epoch 1 stopped after one batch
+    assert first_batch(full) != first_batch(stopped)  # so epoch 2 differs: an extra permutation at the end

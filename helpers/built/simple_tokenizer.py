@@ -103,7 +103,8 @@ def id_list(ids: object, caller: str = "decode") -> list[int]:
     (int8, uint8, int16: a cast to them silently wraps large ids around).
     """
     if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
-        raise TypeError(f"{caller} needs a list of int ids, not {type(ids).__name__}. To get ids from text, use encode.")
+        raise TypeError(f"{caller} needs a list of int ids, not {type(ids).__name__}. "
+                        "To get ids from text, use encode.")
     if isinstance(ids, torch.Tensor) or hasattr(ids, "dtype") and hasattr(ids, "ndim"):  # a tensor or numpy array
         kind = str(ids.dtype).removeprefix("torch.")
         if ids.ndim != 1:

@@ -55,7 +55,8 @@ def encode(text: str, *, allowed_special: Special = frozenset(), disallowed_spec
         note = (f" ({', '.join(map(repr, others))} in your text {'is' if len(others) == 1 else 'are'} not a GPT-2 "
                 "special token, so tiktoken reads it as ordinary text either way.)" if others else "")
         raise ValueError(
-            f"The text contains {name!r}, GPT-2's special end-of-document token (id {gpt2().encode_single_token(name)}). "
+            f"The text contains {name!r}, GPT-2's special end-of-document token "
+            f"(id {gpt2().encode_single_token(name)}). "
             f"tiktoken refuses it in ordinary text by default, so that text typed by a user cannot end a document "
             f"early. If you mean the special token, pass allowed_special={{{name!r}}}; if it is just text, pass "
             f"disallowed_special=() and it is split into ordinary tokens.{note}") from error

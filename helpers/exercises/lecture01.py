@@ -89,8 +89,8 @@ def _stride_ignored(ids, context_length, stride):
 WINDOW_MISTAKES = {
     "The targets are the inputs shifted one position to the right: targets[k, t] is the token that follows "
     "inputs[k, t] in the text.": _targets_not_shifted,
-    "You made one window too few: the last window may end where the text ends, as long as one more id is left "
-    "for its last target.": _one_window_too_few,
+    "You made one window too few: a window fits as long as one id follows its inputs, so the last window's "
+    "targets may end on the text's last id.": _one_window_too_few,
     "The last window needs one id after it for its last target: windows of the inputs may not reach the "
     "text's last id.": _one_window_too_many,
     "The targets are a whole window too, (num_windows, context_length): one next token for every input "

@@ -11,8 +11,8 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.axes import Axes
 
-from helpers.plotting import OKABE_ITO, token_strip, visible
 from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
+from helpers.plotting import OKABE_ITO, token_strip, visible
 from helpers.widgets import CourseWidget
 
 DEFAULT_TEXT = "I love LLMs!<|endoftext|>Brindlemoor's orchestra plays 🎻"  # untick the box to see why
