@@ -36,7 +36,8 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture(3, "03_absolute_positions.ipynb", "Why order matters: absolute positions",
             "Attention cannot see order; learned and sinusoidal position embeddings fix that."),
     Lecture(4, "04_relative_positions.ipynb", "Relative positions: T5 bias, ALiBi, RoPE",
-            "Position as distance inside attention, and a race of position schemes on the corpus."),
+            "Position as distance inside attention, each scheme checked against BLOOM, Llama, GPT-NeoX and T5 "
+            "code, RoPE past its training length, and a race of seven position schemes over five seeds."),
     Lecture(5, "05_segment_embeddings.ipynb", "Segment embeddings: BERT's sentence A / B",
             "[CLS] A [SEP] B [SEP], token_type_ids, and the sum token + position + segment."),
     Lecture(6, "06_input_embedding.ipynb", "The input embedding: putting it all together",
