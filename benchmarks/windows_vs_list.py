@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from torch.utils.data import DataLoader, Dataset  # noqa: E402
 
+from helpers.built.windows import WindowDataset, window_loader  # noqa: E402
 from helpers.corpus import load_corpus  # noqa: E402
 from helpers.tokenizer_files import gpt2  # noqa: E402
-from helpers.built.windows import WindowDataset, window_loader  # noqa: E402
 
 TARGET_TOKENS = 500_000
 BATCH_SIZE = 8
@@ -88,7 +88,7 @@ def corpus_ids() -> list[int]:
 
 def one_pass(batches: Iterable) -> int:
     count = 0
-    for inputs, targets in batches:
+    for _batch in batches:
         count += 1
     return count
 

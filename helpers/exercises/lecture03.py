@@ -10,8 +10,19 @@ import torch
 from torch import nn
 
 from helpers.built.positions import sinusoidal
-from helpers.exercises.checking import (Case, Hint, NotWrittenYet, _difference, check_function, exercise, expect,
-                                        expect_close, expect_tensor, expect_type, prediction)
+from helpers.exercises.checking import (
+    Case,
+    Hint,
+    NotWrittenYet,
+    _difference,
+    check_function,
+    exercise,
+    expect,
+    expect_close,
+    expect_tensor,
+    expect_type,
+    prediction,
+)
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
 
@@ -41,8 +52,10 @@ def _position_three(answer: Any) -> None:
 @exercise("3.3")
 def _gpt2_position_parameters(answer: Any) -> None:
     expect_type(answer, int, "The number of parameters")
-    expect(answer != GPT2_VOCAB * GPT2_D_MODEL, "That is the token table (one row per vocabulary entry); count rows per position.")
-    expect(answer not in (GPT2_CONTEXT, GPT2_D_MODEL), "A table has rows × columns entries: one row per position, one column per dimension.")
+    expect(answer != GPT2_VOCAB * GPT2_D_MODEL,
+           "That is the token table (one row per vocabulary entry); count rows per position.")
+    expect(answer not in (GPT2_CONTEXT, GPT2_D_MODEL),
+           "A table has rows × columns entries: one row per position, one column per dimension.")
     expect(answer == GPT2_CONTEXT * GPT2_D_MODEL, "One row of d_model numbers for each of the context's positions.")
 
 
@@ -52,7 +65,8 @@ def _dot_product_at_distance(answer: Any) -> None:
     expect_close(answer, expected, "The dot product", {
         "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.":
             sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(64)),
-        "Use the distance k = 5 inside the cosine: cos(5·ω_i).": sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),
+        "Use the distance k = 5 inside the cosine: cos(5·ω_i).":
+            sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),
     })
 
 
@@ -165,7 +179,7 @@ def _learned_positions_module(answer: Any) -> None:
         where = f"{answer.__name__}({context_length}, {d_model})"
         with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
             torch.manual_seed(0)
-            module = _attempt(lambda: answer(context_length, d_model), f"Building {where}")
+            module = _attempt(lambda c=context_length, d=d_model: answer(c, d), f"Building {where}")
         parameters = list(module.parameters())
         count = sum(p.numel() for p in parameters)
         expect(count == context_length * d_model,
@@ -183,13 +197,14 @@ def _learned_positions_module(answer: Any) -> None:
                     got = module(seq_len)
                 except ValueError as error:
                     raise Hint(f"{call} raised ValueError ({error}), but a sequence of exactly context_length="
-                               f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows.") from None
+                               f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows."
+                               ) from None
                 except NotImplementedError as stub:
                     raise NotWrittenYet() from stub
                 except Exception as error:
                     raise Hint(f"{call} raised {type(error).__name__}: {error}") from None
             else:
-                got = _attempt(lambda: module(seq_len), call)
+                got = _attempt(lambda m=module, n=seq_len: m(n), call)
             _rows_problem(got, table, seq_len, call)
         for seq_len in (context_length + 1, 2 * context_length + 3):
             _past_the_table(module, f"{where}({seq_len})", seq_len, context_length)
