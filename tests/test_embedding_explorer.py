@@ -48,3 +48,18 @@ def test_too_long_input_is_explained_not_raised(explorer):
 def test_unknown_control_is_refused(explorer):
     with pytest.raises(ValueError, match="Unknown control"):
         explorer.update(colour="red")
+
+
+def test_all_four_panels_share_one_colour_scale(explorer):
+    explorer.update(d_model=32, segments=True, positions="learned")
+    assert len(explorer.figure.axes[0].images) == 1                  # one image: token, position, segment, sum
+    assert explorer.image.get_clim() == (-4.0, 4.0)
+    explorer.update(d_model=16)
+
+
+def test_refused_values_leave_the_explorer_as_it_was(explorer):
+    before = explorer.values()
+    for bad in ({"d_model": 100}, {"d_model": 3.5}, {"positions": "rope"}):
+        with pytest.raises((ValueError, TypeError)):
+            explorer.update(**bad)
+    assert explorer.values() == before

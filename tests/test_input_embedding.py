@@ -1,5 +1,7 @@
 """helpers.built.input_embedding.InputEmbedding: shapes, broadcasting, determinism, devices, optional segments,
 agreement with Lecture 6's notebook version, and a clear error for every bad input a learner can type."""
+import re
+
 import pytest
 import torch
 from torch import nn
@@ -68,16 +70,72 @@ def test_layer_norm_gives_each_vector_mean_zero_and_unit_variance():
     assert torch.allclose(out.var(-1, unbiased=False), torch.ones(3, 5), atol=1e-3)
 
 
-@pytest.mark.parametrize("options", [{}, {"positions": "sinusoidal", "num_segments": 2, "layer_norm": True}])
+def notebook_class():
+    return definitions("06_input_embedding.ipynb", "defines-input-embedding",
+                       context={"torch": torch, "nn": nn, "sinusoidal": sinusoidal})["InputEmbedding"]
+
+
+@pytest.mark.parametrize("options", [{}, {"positions": "sinusoidal", "num_segments": 2, "layer_norm": True},
+                                     {"num_segments": 3, "layer_norm": True, "layer_norm_eps": 1e-12}])
 def test_notebook_version_matches_the_helper(options):
-    namespace = definitions("06_input_embedding.ipynb", "defines-input-embedding",
-                            context={"torch": torch, "nn": nn, "sinusoidal": sinusoidal})
     seed_everything(0)
-    notebook_module = namespace["InputEmbedding"](VOCAB, D_MODEL, CONTEXT, **options)
+    notebook_module = notebook_class()(VOCAB, D_MODEL, CONTEXT, **options)
     helper_module = make(**options)
     helper_module.load_state_dict(notebook_module.state_dict())
     segments = torch.randint(0, 2, (3, 5)) if options.get("num_segments") else None
     assert torch.equal(notebook_module(ids(), segments), helper_module(ids(), segments))
+    assert torch.equal(notebook_module.position_vectors(CONTEXT), helper_module.position_vectors(CONTEXT))
+    assert notebook_module.norm.__class__ is helper_module.norm.__class__
+    if options.get("layer_norm"):
+        assert notebook_module.norm.eps == helper_module.norm.eps == options.get("layer_norm_eps", 1e-5)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda cls: cls(VOCAB, D_MODEL, CONTEXT, positions="rope"), "RoPE and ALiBi act inside attention"),
+    (lambda cls: cls(VOCAB, D_MODEL, CONTEXT, positions="Learned"), "'learned' or 'sinusoidal', not 'Learned'"),
+    (lambda cls: cls(VOCAB, D_MODEL, CONTEXT)(ids(), torch.zeros(3, 5, dtype=torch.long)),
+     "no segment table: build it with num_segments=2"),
+    (lambda cls: cls(VOCAB, D_MODEL, CONTEXT)(ids(seq_len=CONTEXT + 1)), "9 tokens, but context_length=8: cut"),
+    (lambda cls: cls(VOCAB, D_MODEL, CONTEXT, positions="sinusoidal").position_vectors(CONTEXT + 3),
+     "11 tokens, but context_length=8"),
+])
+def test_the_notebook_version_refuses_instead_of_guessing(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call(notebook_class())
+
+
+def test_parts_are_added_in_berts_order_token_segment_then_position():
+    module = make(num_segments=2, layer_norm=True)
+    token_ids, segment_ids = ids(), torch.randint(0, 2, (3, 5))
+    summed = (module.token.weight[token_ids] + module.segment.weight[segment_ids]) + module.position.weight[:5]
+    assert torch.equal(module(token_ids, segment_ids), module.norm(summed))   # bit for bit, not only close
+
+
+def test_layer_norm_eps_is_used_and_defaults_to_pytorchs():
+    assert make(layer_norm=True).norm.eps == 1e-5 == nn.LayerNorm(4).eps
+    bert_eps, default = make(layer_norm=True, layer_norm_eps=1e-12), make(layer_norm=True)
+    with torch.no_grad():                    # small vectors (variance ~1e-6): then eps is not negligible
+        bert_eps.token.weight.mul_(1e-3)
+        bert_eps.position.weight.mul_(1e-3)
+    default.load_state_dict(bert_eps.state_dict())
+    out_bert, out_default = bert_eps(ids()), default(ids())
+    assert torch.allclose(out_bert.var(-1, unbiased=False), torch.ones(3, 5), atol=1e-3)
+    assert (out_bert - out_default).abs().max() > 0.1
+
+
+def test_position_vectors_refuses_rows_the_table_does_not_have():
+    for positions in ("learned", "sinusoidal"):
+        module = make(positions=positions)
+        assert module.position_vectors(CONTEXT).shape == (CONTEXT, D_MODEL)
+        with pytest.raises(ValueError, match=r"9 tokens but the context holds 8 positions \(context_length=8"):
+            module.position_vectors(CONTEXT + 1)
+
+
+def test_padding_on_the_right_leaves_the_real_tokens_vectors_unchanged():
+    module = make(num_segments=2, layer_norm=True)
+    alone = module(torch.tensor([[1, 2, 3]]), torch.tensor([[0, 0, 1]]))
+    padded = module(torch.tensor([[1, 2, 3, 49, 49]]), torch.tensor([[0, 0, 1, 0, 0]]))
+    assert torch.equal(padded[:, :3], alone)
 
 
 def test_moving_to_another_device_moves_every_table():
@@ -123,7 +181,7 @@ def test_segment_ids_without_a_segment_table_are_explained():
 
 @pytest.mark.parametrize("options, message", [
     ({"positions": "rope"}, "RoPE and ALiBi are not added to the input"),
-    ({"num_segments": -1}, "num_segments \(0 for no segment table\) must be at least 0"),
+    ({"num_segments": -1}, r"num_segments \(0 for no segment table\) must be at least 0"),
     ({"dropout": 1.5}, "dropout is the probability"),
 ])
 def test_bad_constructor_arguments_are_explained(options, message):

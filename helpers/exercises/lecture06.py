@@ -1,12 +1,16 @@
-"""Checkers for Lecture 6's exercises (the input embedding)."""
+"""Checkers for Lecture 6's exercises (the input embedding). 6.5 and 6.6 are build-it exercises (the learner
+writes InputEmbedding.forward and pad_batch, checked against helpers.built.input_embedding and the reference
+below); 6.p is a predict-then-run question."""
 from __future__ import annotations
 
 from typing import Any
 
 import torch
+from torch import nn
 
+from helpers.built.input_embedding import InputEmbedding
+from helpers.exercises.checking import Case, Hint, check_function, exercise, expect, expect_type, prediction
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
-from helpers.exercises.checking import Hint, exercise, expect, expect_type
 
 BATCH_SHAPE = (8, 4, 256)
 SHAPES_6_2 = {"A": (4, 256), "B": (8, 256), "C": (1, 4, 256), "D": (256,), "E": (8, 4, 1), "F": (4, 1, 256)}
@@ -60,3 +64,181 @@ def _sinusoidal_has_no_parameters(answer: Any) -> None:
     expect_type(answer, int, "The number of trainable parameters")
     expect(answer != 1000 * 64 + 128 * 64, "The sinusoidal table is computed by a formula, not learned.")
     expect(answer == 1000 * 64, "Count the token table: vocab_size × d_model.")
+
+
+# ---- Build-it: the learner writes InputEmbedding.forward (6.5) and pad_batch (6.6) ----
+
+def _segment_split(batch: int, seq_len: int) -> torch.Tensor:
+    """Segment ids of BERT pairs: 0 for the first half of each row (sentence A), 1 for the rest (sentence B)."""
+    return (torch.arange(seq_len) >= (seq_len + 1) // 2).long().expand(batch, seq_len).clone()
+
+
+def _forward_cases() -> list[Case]:
+    """Fixed inputs (one per idea), edge cases (batch 1, seq_len 1, seq_len == context_length, with and
+    without segments) and random ones from a seeded generator. Args: (module options, token_ids, segment_ids)."""
+    generator = torch.Generator().manual_seed(6)
+
+    def case(batch: int, seq_len: int, segments: str | None = None, context_length: int = 8, d_model: int = 6,
+             **options: Any) -> Case:
+        config = {"vocab_size": 20, "d_model": d_model, "context_length": context_length, **options}
+        token_ids = torch.randint(0, 20, (batch, seq_len), generator=generator)
+        segment_ids = None
+        if segments is not None:
+            config["num_segments"] = 2
+            segment_ids = _segment_split(batch, seq_len) if segments == "pair" else None
+        shown = ", ".join(f"{key}={value!r}" for key, value in config.items())
+        label = (f"MyInputEmbedding({shown}) on token_ids of shape {tuple(token_ids.shape)}"
+                 + (f" with segment_ids {segment_ids.tolist()}" if segment_ids is not None else
+                    " without segment_ids"))
+        return Case((config, token_ids, segment_ids), label=label)
+
+    cases = [case(1, 5), case(3, 4), case(2, 6, "pair"), case(2, 6, "none"), case(2, 5, "pair", layer_norm=True),
+             case(3, 4, positions="sinusoidal", layer_norm=True),
+             case(4, 1, "pair"), case(2, 8, "pair"), case(1, 8, positions="sinusoidal")]  # edges: seq_len 1, == context
+    for _ in range(5):
+        context_length = int(torch.randint(2, 11, (1,), generator=generator))
+        seq_len = int(torch.randint(1, context_length + 1, (1,), generator=generator))
+        batch = int(torch.randint(1, 5, (1,), generator=generator))
+        positions = ("learned", "sinusoidal")[int(torch.randint(0, 2, (1,), generator=generator))]
+        segments = (None, "pair", "none")[int(torch.randint(0, 3, (1,), generator=generator))]
+        layer_norm = bool(torch.randint(0, 2, (1,), generator=generator))
+        d_model = 2 * int(torch.randint(1, 5, (1,), generator=generator))
+        cases.append(case(batch, seq_len, segments, context_length, d_model, positions=positions,
+                          layer_norm=layer_norm))
+    return cases
+
+
+def _reference_module(config: dict[str, Any]) -> InputEmbedding:
+    """The course's module with seeded random tables (LayerNorm's scale and shift too), in eval mode."""
+    with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
+        torch.manual_seed(6)
+        module = InputEmbedding(**config)
+        if isinstance(module.norm, nn.LayerNorm):
+            nn.init.normal_(module.norm.weight, 1.0, 0.5)
+            nn.init.normal_(module.norm.bias, 0.0, 0.5)
+    return module.eval()
+
+
+def _reference_forward(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None
+                       ) -> torch.Tensor:
+    with torch.no_grad():
+        return _reference_module(config)(token_ids, segment_ids)
+
+
+def _wrong(forward: Any) -> Any:
+    """A typical wrong forward, run on the reference module's tables (to recognise it in a learner's output).
+    Where a mistake cannot happen on a case (it raises there), check_function skips it."""
+    def run(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> torch.Tensor:
+        with torch.no_grad():
+            return forward(_reference_module(config), token_ids, segment_ids)
+    return run
+
+
+def _segment_rows(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
+    if module.segment is None:
+        return 0
+    return module.segment(segment_ids if segment_ids is not None else torch.zeros_like(token_ids))
+
+
+FORWARD_MISTAKES = {
+    "Positions run along the sequence (dimension 1 of token_ids, seq_len), and every sequence of the batch "
+    "gets the same rows 0..seq_len-1; yours follow the batch dimension.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[0])[:, None, :])),
+    "The first token is at position 0: use rows 0..seq_len-1 of the position table; yours start at row 1.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[1] + 1)[1:])),
+    "Add the position vectors: without them the module cannot tell one order of the tokens from another.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg))),
+    "A segment id is a row number, not a number to add: look up its vector in self.segment, as token ids are "
+    "looked up in self.token.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
+    "Without segment_ids, a module with a segment table puts every token in segment 0 (as BERT does): add row 0 "
+    "of the segment table (torch.zeros_like(token_ids) gives the ids).":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1])
+                                          + (0 if seg is None else m.segment(seg)))),
+    "This module has a segment table: add each token's segment vector, self.segment(segment_ids).":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1]))),
+    "LayerNorm comes after the sum: normalise token + segment + position together, not the token vectors alone.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids)) + _segment_rows(m, ids, seg)
+               + m.position_vectors(ids.shape[1])),
+    "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.":
+        _wrong(lambda m, ids, seg: m.token(ids) + _segment_rows(m, ids, seg) + m.position_vectors(ids.shape[1])),
+}
+
+
+@exercise("6.5")
+def _input_embedding_forward(answer: Any) -> None:
+    expect(isinstance(answer, type) and issubclass(answer, nn.Module),
+           "Pass your class itself (MyInputEmbedding, without parentheses): a subclass of InputEmbedding.")
+
+    def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
+        with torch.random.fork_rng(devices=[]):
+            module = answer(**config)
+        try:
+            module.load_state_dict(_reference_module(config).state_dict())
+        except RuntimeError as error:
+            raise Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
+                       f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
+        with torch.no_grad():
+            return module.eval()(token_ids, segment_ids)
+
+    check_function(learner, _reference_forward, _forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
+
+
+def pad_batch(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The reference for 6.6: id lists → (ids, attention_mask), each (batch, longest) long; pads on the right."""
+    longest = max(len(sequence) for sequence in sequences)
+    ids = torch.full((len(sequences), longest), pad_id, dtype=torch.long)
+    attention_mask = torch.zeros(len(sequences), longest, dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        ids[row, :len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        attention_mask[row, :len(sequence)] = 1
+    return ids, attention_mask
+
+
+def _pad_cases() -> list[Case]:
+    cases = [Case(([[5, 6, 7], [8, 9]], 1)), Case(([[3, 1, 4, 1, 5], [9], [2, 6, 5]], 0)),
+             Case(([[1, 2], [3, 4]], 7)),                  # nothing to pad
+             Case(([[42]], 0)),                            # one sequence of one token
+             Case(([[50257, 464, 3797, 50258], [50257, 50258]], 50259))]
+    generator = torch.Generator().manual_seed(66)
+    for _ in range(5):
+        batch = int(torch.randint(1, 6, (1,), generator=generator))
+        lengths = torch.randint(1, 11, (batch,), generator=generator).tolist()
+        sequences = [torch.randint(0, 1000, (n,), generator=generator).tolist() for n in lengths]
+        cases.append(Case((sequences, int(torch.randint(0, 1000, (1,), generator=generator)))))
+    return cases
+
+
+def _pad_variant(sequences: list[list[int]], pad_id: int, *, left: bool = False, fill: int | None = None,
+                 mask_pads: int = 0, mask_tokens: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    longest = max(len(sequence) for sequence in sequences)
+    ids = torch.full((len(sequences), longest), pad_id if fill is None else fill, dtype=torch.long)
+    mask = torch.full((len(sequences), longest), mask_pads, dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        where = slice(longest - len(sequence), longest) if left else slice(0, len(sequence))
+        ids[row, where] = torch.tensor(sequence, dtype=torch.long)
+        mask[row, where] = mask_tokens
+    return ids, mask
+
+
+PAD_MISTAKES = {
+    "Put the pads after the real tokens (on the right), as BERT's tokenizer does by default; yours come first.":
+        lambda sequences, pad_id: _pad_variant(sequences, pad_id, left=True),
+    "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.":
+        lambda sequences, pad_id: _pad_variant(sequences, pad_id, mask_pads=1, mask_tokens=0),
+    "Fill the gaps with pad_id (the id of [PAD]); yours fills them with 0.":
+        lambda sequences, pad_id: _pad_variant(sequences, pad_id, fill=0),
+    "attention_mask must be 0 at the pads, so that attention can leave them out; yours is 1 everywhere.":
+        lambda sequences, pad_id: _pad_variant(sequences, pad_id, mask_pads=1),
+}
+
+
+@exercise("6.6")
+def _pad_batch(answer: Any) -> None:
+    check_function(answer, pad_batch, _pad_cases(), "pad_batch_mine", PAD_MISTAKES)
+
+
+# ---- Predict, then run ----
+prediction("6.p", ["A", "B", "C"])  # does padding a sequence change the input embeddings of its real tokens?
