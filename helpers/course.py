@@ -32,16 +32,20 @@ LECTURES: tuple[Lecture, ...] = (
             "A regex tokenizer, byte-pair encoding, GPT-2's byte-level BPE written by hand and checked against "
             "tiktoken, and sliding windows batched by PyTorch's DataLoader."),
     Lecture(2, "02_token_embeddings.ipynb", "Token embeddings: ids → vectors",
-            "The embedding matrix, lookup vs one-hot, nn.Embedding, and small embeddings trained on the corpus."),
+            "The embedding matrix, lookup vs one-hot, weight tying, word vectors trained on the corpus over five "
+            "seeds, and MiniLM's real pretrained table."),
     Lecture(3, "03_absolute_positions.ipynb", "Why order matters: absolute positions",
-            "Attention cannot see order; learned and sinusoidal position embeddings fix that."),
+            "Attention cannot see order; learned and sinusoidal position embeddings fix that, checked against "
+            "transformers' own sinusoid."),
     Lecture(4, "04_relative_positions.ipynb", "Relative positions: T5 bias, ALiBi, RoPE",
             "Position as distance inside attention, each scheme checked against BLOOM, Llama, GPT-NeoX and T5 "
             "code, RoPE past its training length, and a race of seven position schemes over five seeds."),
     Lecture(5, "05_segment_embeddings.ipynb", "Segment embeddings: BERT's sentence A / B",
-            "[CLS] A [SEP] B [SEP], token_type_ids, and the sum token + position + segment."),
+            "[CLS] A [SEP] B [SEP], token_type_ids, padded and truncated batches of pairs, all checked against the "
+            "real BERT tokenizer and BertModel."),
     Lecture(6, "06_input_embedding.ipynb", "The input embedding: putting it all together",
-            "One InputEmbedding module from raw text to (batch, seq_len, d_model)."),
+            "One InputEmbedding module from raw text to (batch, seq_len, d_model), equal to BertModel's embedding "
+            "layer on real weights."),
 )
 
 SETUP_CELL_TAG = "setup"
