@@ -109,7 +109,7 @@ EXPLORER = [
     Bad("explorer d_model True", lambda: explorer().update(d_model=True), TypeError, "d_model", "whole number"),
     Bad("explorer positions 'rope'", lambda: explorer().update(positions="rope"),
         ValueError, "not a valid positions", "learned, sinusoidal"),
-    Bad("explorer segments 'yes'", lambda: explorer().update(segments="yes"), ValueError, "not a valid segments"),
+    Bad("explorer segments 'yes'", lambda: explorer().update(segments="yes"), TypeError, "segments", "True or False"),
     Bad("explorer text_a a number", lambda: explorer().update(text_a=123), TypeError, "text_a", "str"),
     Bad("explorer unknown control", lambda: explorer().update(colour="red"),
         ValueError, "Unknown control", "colour", "text_a"),
