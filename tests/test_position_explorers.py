@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.widgets.position_explorers import AttentionBiasExplorer, PositionalEncodingExplorer
 from helpers.built.positions import alibi, sinusoidal, t5_bucket
+from helpers.widgets.position_explorers import AttentionBiasExplorer, PositionalEncodingExplorer
 
 
 def picture(explorer):

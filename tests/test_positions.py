@@ -2,13 +2,11 @@
 the lectures show; clear errors on bad input; and the lectures' own versions agree with the helpers."""
 import math
 
-import nbformat
 import pytest
 import torch
 
 from helpers.built import positions
-from helpers.built.positions import (LearnedPositions, alibi, alibi_slopes, attention_scores, rope, sinusoidal,
-                                     t5_bucket)
+from helpers.built.positions import LearnedPositions, alibi, alibi_slopes, attention_scores, rope, sinusoidal, t5_bucket
 from notebook_code import definitions
 
 
@@ -309,6 +307,7 @@ def test_rope_takes_fractional_positions_for_interpolation():
 def lecture4_race(vocab_size=12, context_length=8):
     """The race's code from Lecture 4 (windows, attention, TinyLM, train), on a tiny random corpus."""
     import copy
+
     import helpers
     lecture = definitions("04_relative_positions.ipynb", "defines-alibi", "defines-rope", context={"torch": torch, "math": math})
     context = {"torch": torch, "math": math, "copy": copy, "helpers": helpers, "vocab_size": vocab_size,

@@ -14,7 +14,6 @@ from torch import nn
 
 from helpers.validation import positive_even, whole_number
 
-
 MAX_TABLE_ELEMENTS = 2 ** 30  # 4 GiB of float32: a bigger position table is almost surely a typo
 
 

@@ -9,7 +9,6 @@ import torch
 from helpers.built.positions import alibi_slopes, rope
 from helpers.exercises.checking import Case, check_function, exercise, expect, expect_close, expect_type, prediction
 
-
 # Build-it 4.1: ALiBi slopes for any number of heads ---------------------------------------------------------------
 
 def _closest_power_of_two(num_heads: int) -> int:

@@ -16,8 +16,8 @@ import torch
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from helpers.built.positions import alibi, attention_scores, rope, sinusoidal, t5_bucket
 from helpers.plotting import DIVERGING_CMAP, SEQUENTIAL_CMAP
-from helpers.built.positions import alibi, rope, attention_scores, sinusoidal, t5_bucket
 from helpers.validation import positive_even
 from helpers.widgets import CourseWidget, LiveFigure
 
