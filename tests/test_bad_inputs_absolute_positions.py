@@ -19,20 +19,24 @@ def learned(context_length=4, d_model=8):
 
 CASES = [
     # sinusoidal: the base
-    Bad("sinusoidal, base 0 (used to give NaNs)", lambda: sinusoidal(8, 4, base=0), ValueError, "base", "greater than 1", "10000"),
+    Bad("sinusoidal, base 0 (used to give NaNs)", lambda: sinusoidal(8, 4, base=0), ValueError, "base",
+        "greater than 1", "10000"),
     Bad("sinusoidal, negative base", lambda: sinusoidal(8, 4, base=-10.0), ValueError, "base", "greater than 1"),
-    Bad("sinusoidal, base 1 (every pair alike)", lambda: sinusoidal(8, 4, base=1), ValueError, "base", "greater than 1"),
+    Bad("sinusoidal, base 1 (every pair alike)", lambda: sinusoidal(8, 4, base=1), ValueError, "base",
+        "greater than 1"),
     Bad("sinusoidal, base below 1", lambda: sinusoidal(8, 4, base=0.5), ValueError, "base", "greater than 1"),
     Bad("sinusoidal, NaN base", lambda: sinusoidal(8, 4, base=float("nan")), ValueError, "base", "finite"),
     Bad("sinusoidal, infinite base", lambda: sinusoidal(8, 4, base=math.inf), ValueError, "base", "finite"),
     Bad("sinusoidal, base as text", lambda: sinusoidal(8, 4, base="10000"), TypeError, "base", "number", "10000.0"),
-    Bad("sinusoidal, base as a tensor", lambda: sinusoidal(8, 4, base=torch.tensor(100.0)), TypeError, "base", ".item()"),
+    Bad("sinusoidal, base as a tensor", lambda: sinusoidal(8, 4, base=torch.tensor(100.0)), TypeError, "base",
+        ".item()"),
     Bad("sinusoidal, base True", lambda: sinusoidal(8, 4, base=True), TypeError, "base", "number"),
     # sinusoidal: sizes
     Bad("sinusoidal, float d_model", lambda: sinusoidal(8, 4.0), TypeError, "d_model", "whole number"),
     Bad("sinusoidal, odd d_model", lambda: sinusoidal(8, 7), ValueError, "d_model", "even", "8"),
     Bad("sinusoidal, d_model 0", lambda: sinusoidal(8, 0), ValueError, "d_model", "at least 1"),
-    Bad("sinusoidal, d_model as a tensor", lambda: sinusoidal(8, torch.tensor(4)), TypeError, "d_model", "whole number"),
+    Bad("sinusoidal, d_model as a tensor", lambda: sinusoidal(8, torch.tensor(4)), TypeError, "d_model",
+        "whole number"),
     Bad("sinusoidal, no positions", lambda: sinusoidal(0, 4), ValueError, "num_positions", "at least 1"),
     Bad("sinusoidal, negative positions", lambda: sinusoidal(-3, 4), ValueError, "num_positions", "at least 1"),
     Bad("sinusoidal, float positions", lambda: sinusoidal(2.5, 4), TypeError, "num_positions", "whole number"),

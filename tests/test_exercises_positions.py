@@ -86,7 +86,8 @@ def loop_table(n, d, base=10000.0):
 SINUSOID_WRONG = {
     "sin/cos swapped": (lambda n, d, base=10000.0: interleaved(angles(n, d, base).cos(), angles(n, d, base).sin()),
                         "other way round"),
-    "sines then cosines": (lambda n, d, base=10000.0: torch.cat([angles(n, d, base).sin(), angles(n, d, base).cos()], -1),
+    "sines then cosines": (lambda n, d, base=10000.0: torch.cat([angles(n, d, base).sin(),
+                                                                 angles(n, d, base).cos()], -1),
                            "all the sines first"),
     "exponent i/d": (lambda n, d, base=10000.0: interleaved(angles(n, d, base, exponent=1).sin(),
                                                             angles(n, d, base, exponent=1).cos()), "half of that"),
@@ -299,11 +300,16 @@ def test_typical_rope_mistakes_get_their_hint(capsys, hint, wrong):
 
 
 def test_the_slope_mistakes_are_the_ones_the_brief_names(capsys):
-    plain = lambda n: 2.0 ** (-8 * torch.arange(1, n + 1) / n)                 # 2^(-8h/n) for every n
+    def plain(n):
+        return 2.0 ** (-8 * torch.arange(1, n + 1) / n)                        # 2^(-8h/n) for every n
     assert "not a power of two" in outcome(capsys, "4.1", plain)
-    off_by_one = lambda n: 2.0 ** (-8 * torch.arange(0, n) / n)                # h from 0: first slope 1
+
+    def off_by_one(n):
+        return 2.0 ** (-8 * torch.arange(0, n) / n)                            # h from 0: first slope 1
     assert "2^(-8/n), not 1" in outcome(capsys, "4.1", off_by_one)
-    eight_heads = lambda n: alibi_slopes(8)                                    # slopes for the wrong head count
+
+    def eight_heads(n):
+        return alibi_slopes(8)                                                 # slopes for the wrong head count
     assert "expected shape (1,), but your function returned shape (8,)" in outcome(capsys, "4.1", eight_heads)
 
 

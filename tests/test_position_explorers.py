@@ -83,7 +83,8 @@ def test_position_axes_have_integer_ticks():
     explorer = AttentionBiasExplorer(seq_len=3)
     explorer.live.refresh()
     for axis in (explorer.matrix_ax.xaxis, explorer.matrix_ax.yaxis, explorer.row_ax.xaxis):
-        ticks = [t for t in axis.get_ticklocs() if axis.get_view_interval().min() <= t <= axis.get_view_interval().max()]
+        ticks = [t for t in axis.get_ticklocs()
+                 if axis.get_view_interval().min() <= t <= axis.get_view_interval().max()]
         assert ticks and all(float(t).is_integer() for t in ticks)
 
 

@@ -150,7 +150,8 @@ def test_rope_keeps_norms_and_scores_depend_only_on_the_offset():
     for offset in range(-39, 40):
         diagonal = torch.diagonal(scores, offset=offset)
         assert torch.allclose(diagonal, diagonal[0].expand_as(diagonal), atol=1e-3)
-    shifted = rope(q.expand(40, 64), positions=torch.arange(40) + 17) @ rope(k.expand(40, 64), positions=torch.arange(40) + 17).T
+    shifted = (rope(q.expand(40, 64), positions=torch.arange(40) + 17)
+               @ rope(k.expand(40, 64), positions=torch.arange(40) + 17).T)
     assert torch.allclose(shifted, scores, atol=1e-3)
 
 
@@ -213,7 +214,8 @@ def test_alibi_bias_values_and_masks():
                 expected = float("-inf") if j > i else -slopes[h] * (i - j)
                 assert bias[h, i, j].item() == expected
     symmetric = alibi(2, 5, causal=False)
-    assert torch.equal(symmetric, symmetric.transpose(1, 2)) and torch.equal(symmetric.tril(), bias.nan_to_num(0).tril())
+    assert torch.equal(symmetric, symmetric.transpose(1, 2)) and torch.equal(symmetric.tril(),
+                                                                              bias.nan_to_num(0).tril())
 
 
 def test_t5_buckets_match_the_published_algorithm():
@@ -309,7 +311,8 @@ def lecture4_race(vocab_size=12, context_length=8):
     import copy
 
     import helpers
-    lecture = definitions("04_relative_positions.ipynb", "defines-alibi", "defines-rope", context={"torch": torch, "math": math})
+    lecture = definitions("04_relative_positions.ipynb", "defines-alibi", "defines-rope",
+                          context={"torch": torch, "math": math})
     context = {"torch": torch, "math": math, "copy": copy, "helpers": helpers, "vocab_size": vocab_size,
                "context_length": context_length, "race_device": torch.device("cpu"), "alibi": lecture["alibi"],
                "rope": lecture["rope"],

@@ -47,7 +47,8 @@ def test_rope_equals_llama_after_the_half_split_permutation(head_dim, base, seq_
 
 
 def permute(w, n_heads):
-    """convert_llama_weights_to_hf.py's `permute` (transformers repository): rows (2i, 2i+1) -> (i, i + d/2) per head."""
+    """convert_llama_weights_to_hf.py's `permute` (transformers repository): rows (2i, 2i+1) -> (i, i + d/2) per
+    head."""
     rows, columns = w.shape
     return w.view(n_heads, rows // n_heads // 2, 2, columns).transpose(1, 2).reshape(rows, columns)
 
@@ -58,12 +59,15 @@ def test_permuted_wq_wk_rows_make_llamas_half_split_code_give_metas_scores():
     generator = torch.Generator().manual_seed(2)
     x = torch.randn(seq_len, d_model, dtype=torch.float64, generator=generator)
     w_q, w_k = torch.randn(2, d_model, d_model, dtype=torch.float64, generator=generator) / math.sqrt(d_model)
-    split = lambda t: t.view(seq_len, heads, head_dim).transpose(0, 1)
+
+    def split(t):
+        return t.view(seq_len, heads, head_dim).transpose(0, 1)
     meta = rope(split(x @ w_q.T)) @ rope(split(x @ w_k.T)).transpose(-2, -1)
     config = llama.LlamaConfig(hidden_size=d_model, num_attention_heads=heads, head_dim=head_dim,
                                rope_parameters={"rope_type": "default", "rope_theta": 10000.0})
     cos, sin = llama.LlamaRotaryEmbedding(config)(x, torch.arange(seq_len)[None])
-    q_hf, k_hf = llama.apply_rotary_pos_emb(split(x @ permute(w_q, heads).T)[None], split(x @ permute(w_k, heads).T)[None],
+    q_hf, k_hf = llama.apply_rotary_pos_emb(split(x @ permute(w_q, heads).T)[None],
+                                            split(x @ permute(w_k, heads).T)[None],
                                             cos.double(), sin.double())
     assert torch.allclose(meta, q_hf[0] @ k_hf[0].transpose(-2, -1), atol=1e-4)
     assert torch.equal(permute(torch.eye(d_model), heads)[:head_dim].argmax(1), half_split(head_dim))

@@ -32,7 +32,8 @@ def _checked_base(base: object) -> float:
 def _fits_in_memory(rows: int, columns: int, what: str) -> None:
     """Refuse a (rows, columns) float32 table bigger than MAX_TABLE_ELEMENTS, before torch tries to allocate it."""
     if rows * columns > MAX_TABLE_ELEMENTS:
-        raise ValueError(f"A {what} of {rows:,} × {columns:,} numbers would need {rows * columns * 4 / 2 ** 30:,.0f} GiB "
+        raise ValueError(f"A {what} of {rows:,} × {columns:,} numbers would need "
+                         f"{rows * columns * 4 / 2 ** 30:,.0f} GiB "
                          f"of memory (the limit here is {MAX_TABLE_ELEMENTS * 4 // 2 ** 30} GiB): ask for fewer "
                          "positions or dimensions.")
 
@@ -79,7 +80,8 @@ class LearnedPositions(nn.Module):
             raise ValueError(f"A sequence of {seq_len} tokens needs positions 0..{seq_len - 1}, but this table "
                              f"only has rows for positions 0..{self.context_length - 1} (context_length="
                              f"{self.context_length}). Cut the text into windows of at most "
-                             f"{self.context_length} tokens, or use a scheme without a table (sinusoidal, RoPE, ALiBi).")
+                             f"{self.context_length} tokens, or use a scheme without a table "
+                             "(sinusoidal, RoPE, ALiBi).")
         return self.table(torch.arange(seq_len, device=self.table.weight.device))
 
 

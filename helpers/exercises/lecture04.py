@@ -34,7 +34,8 @@ def _slopes_of_closest_power(num_heads: int) -> torch.Tensor:
 
 def _slopes_of_next_power(num_heads: int) -> torch.Tensor:
     """A typical mistake: all slopes of the next power of two (the wrong head count)."""
-    return alibi_slopes(2 * _closest_power_of_two(num_heads)) if num_heads & (num_heads - 1) else alibi_slopes(num_heads)
+    return (alibi_slopes(2 * _closest_power_of_two(num_heads)) if num_heads & (num_heads - 1)
+            else alibi_slopes(num_heads))
 
 
 def _slopes_even_extra(num_heads: int) -> torch.Tensor:

@@ -151,7 +151,8 @@ class PositionalEncodingExplorer(_Explorer):
 class AttentionBiasExplorer(_Explorer):
     """What a relative scheme adds to attention for every query/key pair, and along one query's row.
 
-    ALiBi's masked future keys are drawn grey (with a legend), a colour no bias gets, so they never look like a bias of 0.
+    ALiBi's masked future keys are drawn grey (with a legend), a colour no bias gets, so they never look like a bias
+    of 0.
     A control value the explorer cannot take is refused with a ValueError or TypeError naming the allowed
     range, before anything changes: the explorer keeps working afterwards.
     """
