@@ -49,7 +49,8 @@ def test_refused_values_leave_every_control_as_it_was_and_the_widget_working(wid
     for name, control in widget.controls.items():
         for bad in bad_values(control):
             before, picture = widget.values(), shown(widget)
-            with pytest.raises((ValueError, TypeError), match=name if not hasattr(control, "options") else "(?i)choose"):
+            words = name if not hasattr(control, "options") else "(?i)choose"
+            with pytest.raises((ValueError, TypeError), match=words):
                 widget.update(**{name: bad})
             assert widget.values() == before, f"{name}={bad!r} was refused but left a control changed"
             assert shown(widget) == picture
