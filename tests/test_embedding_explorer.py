@@ -3,8 +3,8 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from helpers.widgets.embedding_explorer import PANELS, InputEmbeddingExplorer
 from helpers.built.segments import make_pair
+from helpers.widgets.embedding_explorer import PANELS, InputEmbeddingExplorer
 
 
 @pytest.fixture(scope="module")

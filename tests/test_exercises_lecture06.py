@@ -170,14 +170,16 @@ def test_6_6_the_notebook_solution_passes_and_a_bool_mask_counts(capsys):
     namespace = {"torch": torch, "helpers": __import__("helpers")}
     exec(solution("6.6"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.6")
-    as_bool = lambda sequences, pad_id: (lecture06.pad_batch(sequences, pad_id)[0],
-                                         lecture06.pad_batch(sequences, pad_id)[1].bool())
+    def as_bool(sequences, pad_id):
+        return (lecture06.pad_batch(sequences, pad_id)[0],
+                                             lecture06.pad_batch(sequences, pad_id)[1].bool())
     assert run("6.6", as_bool, capsys).startswith("✅")
     assert len(lecture06._pad_cases()) == 10
 
 
 def test_6_6_lists_instead_of_tensors_get_a_hint(capsys):
-    as_lists = lambda sequences, pad_id: [s + [pad_id] * (max(map(len, sequences)) - len(s)) for s in sequences]
+    def as_lists(sequences, pad_id):
+        return [s + [pad_id] * (max(map(len, sequences)) - len(s)) for s in sequences]
     out = run("6.6", as_lists, capsys)
     assert out.startswith("❌") and "For pad_batch_mine([[5, 6, 7], [8, 9]], 1)" in out
 

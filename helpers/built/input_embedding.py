@@ -109,7 +109,8 @@ class InputEmbedding(nn.Module):
                              f"positions (context_length={self.context_length}). Cut the text into windows of at "
                              "most context_length tokens, or build the module with a larger context_length.")
         _check_range(token_ids, self.vocab_size, "token id", "the vocabulary",
-                     "Encode the text with the same tokenizer as the table, or build the module with a larger vocab_size.")
+                     "Encode the text with the same tokenizer as the table, or build the module with a larger "
+                     "vocab_size.")
         if segment_ids is None:
             return
         if self.segment is None:

@@ -14,8 +14,8 @@ import numpy as np
 import torch
 
 from helpers.built.input_embedding import POSITION_KINDS, InputEmbedding
-from helpers.plotting import DIVERGING_CMAP, visible
 from helpers.built.segments import CLS, SEP, make_pair
+from helpers.plotting import DIVERGING_CMAP, visible
 from helpers.seeding import seed_everything
 from helpers.tokenizer_files import gpt2
 from helpers.validation import whole_number
