@@ -52,12 +52,17 @@ def tiktoken_cache_dir() -> Path:
     """The folder tiktoken reads its cache from (TIKTOKEN_CACHE_DIR, DATA_GYM_CACHE_DIR or a temp folder).
 
     An empty TIKTOKEN_CACHE_DIR means "no cache" to tiktoken, which would force a download, so then
-    we point it at the default folder instead.
+    we point it at the default folder instead. A blank one (only spaces) would make a folder named "   " in the
+    current folder: it is treated like an empty one (unset), with a warning.
     """
     for var in CACHE_VARIABLES:
         if var in os.environ:
-            if os.environ[var]:
+            if os.environ[var].strip():
                 return Path(os.environ[var])
+            if os.environ[var]:
+                warnings.warn(f"{var}={os.environ[var]!r} is blank (only spaces), which would make a folder of that "
+                              f"name in the current folder; treating it as unset. Set {var} to a folder path, or "
+                              "unset it.", stacklevel=2)
             del os.environ[var]
     return Path(tempfile.gettempdir()) / "data-gym-cache"
 

@@ -138,3 +138,62 @@ def test_explorer_ticks_are_whole_numbers(explorer):
     for axis in (explorer.table_ax.xaxis, explorer.table_ax.yaxis, explorer.dot_ax.xaxis):
         ticks = [t for t in axis.get_majorticklocs()]
         assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
+# Lecture 3's exercises: answers that are wrong in kind get a hint (❌ ... Hint: ...), never a pass, a warning or a
+# traceback.
+class _MisspeltForward(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        self.table = torch.nn.Embedding(context_length, d_model)
+
+    def foward(self, seq_len):
+        return self.table.weight[:seq_len]
+
+
+class _NoForward(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        self.table = torch.nn.Embedding(context_length, d_model)
+
+
+class _ExitsInForward(_MisspeltForward):
+    def forward(self, seq_len):
+        raise SystemExit("done")
+
+
+class _ExitsWhenBuilt(_ExitsInForward):
+    def __init__(self, context_length, d_model):
+        raise SystemExit(2)
+
+
+def _right_encoding():
+    return torch.tensor([math.sin(3), math.cos(3), math.sin(3 / 100), math.cos(3 / 100)])
+
+
+EXERCISE_HINTS = [
+    ("3.6", _MisspeltForward, "no forward method (check its spelling"),
+    ("3.6", _NoForward, "no forward method"),
+    ("3.6", _ExitsInForward, "sys.exit()"),
+    ("3.6", _ExitsWhenBuilt, "sys.exit()"),
+    ("3.5", lambda num_positions, d_model, base=10000.0: exit(), "sys.exit()"),
+    ("3.5", lambda num_positions, d_model, base=10000.0: sinusoidal(num_positions, d_model, base).to("meta"),
+     "meta device"),
+    ("3.2", _right_encoding().to(torch.complex64), "complex"),
+    ("3.2", _right_encoding().to("meta"), "meta device"),
+    ("3.4", torch.tensor([1.0], requires_grad=True), "not right yet"),
+    ("3.4", torch.tensor(2.0).to("meta"), "meta device"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, words", EXERCISE_HINTS,
+                         ids=[f"{e}-{w}-{n}" for n, (e, _, w) in enumerate(EXERCISE_HINTS)])
+def test_bad_exercise_answers_get_hints(capsys, exercise_id, answer, words):
+    import warnings
+
+    from helpers.exercises.checking import check
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")            # e.g. torch's warning about a tensor with requires_grad
+        check(exercise_id, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out

@@ -123,6 +123,21 @@ HINTS = [
     ("2.6", returns(torch.zeros(3, 4, dtype=torch.uint8)), "the value should be 8; yours is 0"),
     ("2.6", raises(IndexError("index 9 is out of bounds")), "raised IndexError"),
     ("2.6", 42, "Pass your function itself"),
+    # 2.6 asks for the lookup without indexing the table: every way of indexing it is noticed
+    ("2.6", lambda table, ids: table[ids], "reads rows of the table by index (table[...])"),
+    ("2.6", lambda table, ids: torch.nn.functional.embedding(ids, table), "by index (F.embedding"),
+    ("2.6", lambda table, ids: torch.nn.Embedding.from_pretrained(table)(ids), "by index (F.embedding"),
+    ("2.6", lambda table, ids: table.index_select(0, ids.reshape(-1)).reshape(*ids.shape, table.shape[1]),
+     "(index_select)"),
+    ("2.6", lambda table, ids: table.T[:, ids].movedim(0, -1), "(table[...])"),
+    ("2.6", lambda table, ids: torch.stack([table[int(i)] for i in ids.reshape(-1)]).reshape(*ids.shape, -1)
+     if ids.numel() else lecture02.one_hot_lookup(table, ids), "(table[...])"),
+    # what comes back, or how the learner's code stops
+    ("2.6", lambda table, ids: lecture02.one_hot_lookup(table, ids).to("meta"), "meta device"),
+    ("2.6", lambda table, ids: lecture02.one_hot_lookup(table, ids).to(torch.complex64), "complex"),
+    ("2.6", lambda table, ids: lecture02.one_hot_lookup(table, ids) != 0, "True/False"),
+    ("2.6", raises(SystemExit(1)), "sys.exit()"),
+    ("2.5", lambda table, query, k: exit(), "SystemExit"),
 ]
 
 
@@ -131,6 +146,18 @@ def test_bad_answers_get_hints_not_errors(capsys, exercise_id, answer, words):
     check(exercise_id, answer)
     out = capsys.readouterr().out
     assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out
+
+
+@pytest.mark.parametrize("lookup", [
+    lecture02.one_hot_lookup,
+    lambda table, ids: torch.eye(table.shape[0], dtype=table.dtype)[ids] @ table,
+    lambda table, ids: torch.nn.functional.one_hot(ids, table.shape[0]).to(table.dtype) @ table,
+    lambda table, ids: torch.einsum("...v,vd->...d", torch.nn.functional.one_hot(ids, len(table)).to(table.dtype),
+                                    table),
+], ids=["reference", "eye rows", "F.one_hot", "einsum"])
+def test_one_hot_lookups_without_indexing_the_table_pass(capsys, lookup):
+    check("2.6", lookup)
+    assert capsys.readouterr().out.startswith("✅ Exercise 2.6"), "a lookup that does not index the table was refused"
 
 
 def test_label_points_places_labels_that_do_not_overlap():

@@ -19,13 +19,30 @@ import helpers
 from bad_input import Bad, BadCommand
 from helpers.corpus import load_corpus
 from helpers.device import pick_device, torch_threads
-from helpers.exercises.checking import Case, Hint, check, check_function, predict, prediction, reveal
+from helpers.exercises.checking import (
+    Case,
+    Hint,
+    check,
+    check_function,
+    expect_close,
+    expect_tensor,
+    expect_type,
+    predict,
+    prediction,
+    reveal,
+)
 from helpers.maintainer.site import MARKER, MARKER_HEADER
 from helpers.plotting import heatmap, line_plot, pipeline_map
 from helpers.progress import progress
 from helpers.seeding import seed_everything
 from helpers.tensors import describe, shape_str
-from helpers.tokenizer_files import GPT2_DIR, TokenizerFilesError, install_gpt2_files, verified_gpt2_file
+from helpers.tokenizer_files import (
+    GPT2_DIR,
+    TokenizerFilesError,
+    install_gpt2_files,
+    tiktoken_cache_dir,
+    verified_gpt2_file,
+)
 from helpers.widgets.pipeline_explorer import PipelineExplorer
 from helpers.widgets.position_explorers import PositionalEncodingExplorer
 
@@ -77,6 +94,17 @@ def widget_move(widget_class, **changes):
 
 def reference(x):
     return x + 1
+
+
+class NoForward(torch.nn.Module):
+    """A learner's module whose forward is misspelt: torch raises NotImplementedError when it is called."""
+
+    def foward(self, x):
+        return x + 1
+
+
+def calls_sys_exit(x):
+    raise SystemExit(0)
 
 
 CASES = [
@@ -167,6 +195,24 @@ CASES = [
         "without parentheses", "str"),
     Bad("check_function with bad cases", lambda: check_function(reference, reference, [(1,)], "f"), TypeError,
         "Case(...)", "tuple"),
+    Bad("check_function, a module without forward", lambda: check_function(lambda x: NoForward()(x), reference,
+                                                                            [Case((1,))], "f"), Hint,
+        "no forward method", "spelling"),
+    Bad("check_function, learner calls sys.exit", lambda: check_function(calls_sys_exit, reference, [Case((1,))], "f"),
+        Hint, "f(1)", "sys.exit()", "return the result"),
+    Bad("check_function, learner returns a meta tensor",
+        lambda: check_function(lambda x: torch.tensor([x + 1.0]).to("meta"), lambda x: torch.tensor([x + 1.0]),
+                               [Case((1,))], "f"), Hint, "meta device", "holds no values"),
+    Bad("expect_tensor, complex answer", lambda: expect_tensor(torch.ones(2, dtype=torch.complex64), torch.ones(2),
+                                                               "Your answer"), Hint, "complex", "real numbers"),
+    Bad("expect_tensor, bool answer", lambda: expect_tensor(torch.ones(2, dtype=torch.bool), torch.ones(2),
+                                                            "Your answer"), Hint, "true/false", ".float()"),
+    Bad("expect_tensor, meta answer", lambda: expect_tensor(torch.ones(2).to("meta"), torch.ones(2), "Your answer"),
+        Hint, "meta device", ".cpu()", "real device"),
+    Bad("expect_type, meta 0-d tensor", lambda: expect_type(torch.tensor(3).to("meta"), int, "The count"), Hint,
+        "meta device"),
+    Bad("expect_close, meta 0-d tensor", lambda: expect_close(torch.tensor(3.0).to("meta"), 3.0, "The number"), Hint,
+        "meta device"),
     # torch_threads
     Bad("torch_threads 0", lambda: torch_threads(0).__enter__(), ValueError, "thread count", "at least 1"),
     Bad("torch_threads text", lambda: torch_threads("2").__enter__(), TypeError, "thread count", "whole number"),
@@ -210,6 +256,49 @@ def test_bad_input(case):
 def test_numpy_and_tensor_integers_count_as_right_answers(answer, capsys):
     check("0.0", answer)
     assert capsys.readouterr().out.startswith("✅ Exercise 0.0"), f"{answer!r} is right but was not accepted"
+
+
+@pytest.mark.parametrize("answer", [np.array(4), np.array(4, dtype=np.int32)], ids=repr)
+def test_a_0d_numpy_array_counts_like_a_0d_tensor(answer, capsys):
+    check("0.0", answer)
+    assert capsys.readouterr().out.startswith("✅ Exercise 0.0"), f"{answer!r} is right but was not accepted"
+
+
+def test_a_1d_numpy_array_of_ids_counts_like_a_list(capsys):
+    enc = helpers.gpt2()
+    check("0.2", np.array([enc.encode("love")[0], enc.encode(" love")[0]]))
+    assert capsys.readouterr().out.startswith("✅ Exercise 0.2")
+
+
+@pytest.mark.parametrize("exercise_id", [" 0.0", "0.0 ", "\t0.0\n"], ids=repr)
+def test_ids_with_spaces_around_are_found(exercise_id, capsys):
+    check(exercise_id, 4)
+    assert capsys.readouterr().out.startswith("✅ Exercise 0.0:")
+
+
+def test_predict_and_reveal_strip_spaces(capsys):
+    question = _a_prediction()
+    predict(f" {question} ", " b ")
+    reveal(f"{question} ", " B ")
+    assert "the answer is B; you predicted B: right" in capsys.readouterr().out
+
+
+def test_a_learner_answer_with_requires_grad_gives_no_warning(capsys):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check("0.0", torch.tensor(4.0, requires_grad=True))
+    assert capsys.readouterr().out.startswith("❌ Exercise 0.0")   # a float is not a count, but no warning
+
+
+@pytest.mark.parametrize("blank", ["   ", "\t", " \n "], ids=repr)
+def test_a_blank_tiktoken_cache_dir_counts_as_unset(blank, monkeypatch):
+    monkeypatch.delenv("DATA_GYM_CACHE_DIR", raising=False)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", blank)
+    with pytest.warns(UserWarning, match="blank.*treating it as unset"):
+        folder = tiktoken_cache_dir()
+    assert folder.name == "data-gym-cache" and folder.is_absolute(), folder
+    assert "TIKTOKEN_CACHE_DIR" not in os.environ
 
 
 def test_a_list_of_numpy_ids_counts_as_right(capsys):
@@ -268,6 +357,10 @@ COMMANDS = [
                "refused", "notes.txt", "will not delete"),
     BadCommand("site --out a parent of the repository", ["helpers.maintainer.site", "--out", "/"], "refused",
                "course repository or a folder that holds it", unchanged=None),
+    BadCommand("site --out below /proc", ["helpers.maintainer.site", "--out", "/proc/course-site"], "refused",
+               "cannot create", "/proc/course-site", "a folder you can write to"),
+    BadCommand("site --out below a file", ["helpers.maintainer.site", "--out", a_file() / "sub"], "refused",
+               "cannot create", "a-file.txt/sub", unchanged=a_file()),
     BadCommand("record a missing notebook", ["helpers.maintainer.record", scratch() / "missing.ipynb"],
                "does not exist", "notebooks/00_setup.ipynb"),
     BadCommand("record a folder", ["helpers.maintainer.record", scratch()], "is a folder", "notebooks/*.ipynb"),

@@ -73,6 +73,24 @@ CASES = [
     Bad("pad_batch, a 2-D row", lambda: pad_batch([(torch.ones(2, 3, dtype=torch.long),
                                                     torch.zeros(2, 3, dtype=torch.long))], 8),
         ValueError, "1-D", "(2, 3)", "one pair per row"),
+    Bad("pad_batch, negative ids", lambda: pad_batch([([-5, -6], [0, 1])], 3), ValueError,
+        "pairs[0] input_ids", "-5", "0 or more"),
+    Bad("pad_batch, negative id in a tensor", lambda: pad_batch([(torch.tensor([101, -1, 102]), [0, 0, 0])], 4),
+        ValueError, "-1", "0 or more"),
+    Bad("pad_batch, id beyond int64", lambda: pad_batch([([101, 2**70, 102], [0, 0, 0])], 4), ValueError,
+        "too large", "2**63"),
+    Bad("pad_batch, token type beyond int64", lambda: pad_batch([([101, 7, 102], [0, -2**70, 0])], 4), ValueError,
+        "token_type_ids", "too large"),
+    Bad("pad_batch, pad_id beyond int64", lambda: pad_batch([PAIR], 8, pad_id=2**64), ValueError,
+        "pad_id", "too large", "[pad] is 0"),
+    Bad("pad_batch, length of terabytes", lambda: pad_batch([PAIR], 10**10), ValueError,
+        "length=10000000000", "gib", "longest pair (5 tokens)", "512"),
+    Bad("pad_batch, huge length for a big batch", lambda: pad_batch([PAIR] * 1000, 200_000), ValueError,
+        "1000 pair(s)", "gib"),
+    Bad("pad_batch, meta input ids", lambda: pad_batch([(torch.tensor(PAIR[0]).to("meta"), PAIR[1])], 8),
+        ValueError, "meta device", "no values", "real ids on the cpu"),
+    Bad("pad_batch, meta token types", lambda: pad_batch([(PAIR[0], torch.tensor(PAIR[1]).to("meta"))], 8),
+        ValueError, "token_type_ids", "meta device"),
     # encode_batch: the vocabulary and max_length
     Bad("encode_batch, max_length below the 3 special tokens",
         lambda: encode_batch([(["a"], ["b"])], VOCAB, max_length=2), ValueError, "max_length", "at least 3"),
@@ -142,3 +160,47 @@ def test_bert_model_refuses_a_changed_weights_file(tmp_path):
 
 def test_at_least_25_cases():
     assert len(CASES) + 5 >= 25
+
+
+def test_a_length_just_under_the_memory_limit_is_not_refused_for_its_size():
+    """The memory limit is about the tensors' size, not the length itself: a long length for one pair is fine."""
+    ids, types, mask = pad_batch([PAIR], 100_000)
+    assert ids.shape == (1, 100_000) and int(mask.sum()) == 5
+
+
+# Lecture 5's exercises: answers that are wrong in kind get a hint (❌ ... Hint: ...), never a pass or a traceback.
+def _sum_of_three():
+    from helpers.exercises.lecture05 import _exercise_5_2_tables
+    token_table, position_table, segment_table, ids, segment_ids = _exercise_5_2_tables()
+    return token_table[ids] + position_table[torch.arange(3)] + segment_table[segment_ids]
+
+
+def _pad_batch_that_exits(pairs, length, pad_id=0):
+    raise SystemExit(0)
+
+
+EXERCISE_HINTS = [
+    ("5.1", [False, False, False, False, False, False, False, True, True, True, True, True, True], "not True/False"),
+    ("5.1", np.array([True] * 13), "not True/False"),
+    ("5.2", _sum_of_three().to(torch.complex64), "complex"),
+    ("5.2", _sum_of_three().to("meta"), "meta device"),
+    ("5.2", _sum_of_three() > 0, "True/False"),
+    ("5.4", _pad_batch_that_exits, "sys.exit()"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, answer, words", EXERCISE_HINTS,
+                         ids=[f"{e}-{w}-{n}" for n, (e, _, w) in enumerate(EXERCISE_HINTS)])
+def test_bad_exercise_answers_get_hints(capsys, exercise_id, answer, words):
+    from helpers.exercises.checking import check
+    check(exercise_id, answer)
+    out = capsys.readouterr().out
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out
+
+
+@pytest.mark.parametrize("answer", [[0] * 7 + [1] * 7, np.array([0] * 7 + [1] * 7), torch.tensor([0] * 7 + [1] * 7)],
+                         ids=["list", "numpy", "tensor"])
+def test_token_type_ids_as_list_numpy_or_tensor_count(capsys, answer):
+    from helpers.exercises.checking import check
+    check("5.1", answer)
+    assert capsys.readouterr().out.startswith("✅ Exercise 5.1"), answer

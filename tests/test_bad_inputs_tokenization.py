@@ -149,7 +149,16 @@ WIDGETS = [
         ValueError, "not a valid step", "choose one of", "token ids"),
 ]
 
-CASES = WORD_TOKENIZER + GPT2_TEXT_TO_IDS + WINDOWS + WIDGETS
+META_IDS = [
+    Bad("sliding_windows of meta ids", lambda: sliding_windows(IDS.to("meta"), 4, 2), ValueError,
+        "meta device", "no values", "real ids on the cpu"),
+    Bad("WindowDataset of meta ids", lambda: WindowDataset(IDS.to("meta"), 4, 2), ValueError, "meta device",
+        "real ids on the cpu"),
+    Bad("decode meta ids", lambda: TOKENIZER.decode(torch.tensor([1, 2]).to("meta")), ValueError,
+        "meta device", "no values", "real ids on the cpu"),
+]
+
+CASES = WORD_TOKENIZER + GPT2_TEXT_TO_IDS + WINDOWS + WIDGETS + META_IDS
 
 
 def test_enough_cases():

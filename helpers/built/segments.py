@@ -84,18 +84,30 @@ def truncate_longest_first(tokens_a: Sequence[Any], tokens_b: Sequence[Any], bud
     return tokens_a[:keep_a], tokens_b[:keep_b]
 
 
+INT64_LIMIT = 2**63          # ids and pad_id must fit in torch.long
+MAX_BATCH_BYTES = 4 * 2**30  # pad_batch refuses a `length` whose three int64 tensors would need more memory than this
+
+
 def _ids_row(values: object, name: str) -> torch.Tensor:
     """One row of ids or token types as a 1-D int64 tensor (from a list, a tensor or a numpy array)."""
     if isinstance(values, np.ndarray):
         values = torch.from_numpy(values)
     if isinstance(values, torch.Tensor):
         values = integer_ids(values, name)
+        if values.is_meta:
+            raise ValueError(f"{name} are on the meta device, which holds no values (only a shape); use real ids on "
+                             "the CPU, e.g. the lists from make_pair and the vocabulary.")
     elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{name} must be a list or 1-D tensor of whole numbers, not {type(values).__name__} "
                         f"{values!r}. Build the pair first (make_pair, then look the tokens up).")
     elif not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
         raise TypeError(f"{name} must hold whole numbers (ids or token types), not {list(values)[:5]!r}. "
                         f"Look the tokens up in the vocabulary first.")
+    else:
+        huge = [v for v in values if not -INT64_LIMIT <= v < INT64_LIMIT]
+        if huge:
+            raise ValueError(f"{name} holds {huge[0]}, too large for a token id (ids are int64, below 2**63; a real "
+                             "vocabulary has fewer than a million). Check where the ids came from.")
     row = torch.as_tensor(values, dtype=torch.long)
     if row.dim() != 1:
         raise ValueError(f"{name} must be one row (1-D), but it has shape {tuple(row.shape)}. Pass one pair per row.")
@@ -120,6 +132,9 @@ def pad_batch(pairs: Sequence[tuple[object, object]], length: int | None = None,
             raise TypeError(f"pairs[{n}] must be a pair (input_ids, token_type_ids), not {type(pair).__name__} "
                             f"{pair!r}.")
         ids, types = _ids_row(pair[0], f"pairs[{n}] input_ids"), _ids_row(pair[1], f"pairs[{n}] token_type_ids")
+        if len(ids) and int(ids.min()) < 0:
+            raise ValueError(f"pairs[{n}] input_ids holds {int(ids[ids < 0][0])}, but token ids are 0 or more (rows "
+                             "of the vocabulary). Check that the ids came from the vocabulary.")
         if len(ids) != len(types):
             raise ValueError(f"pairs[{n}] has {len(ids)} input ids but {len(types)} token types: give one type "
                              f"per token.")
@@ -130,6 +145,14 @@ def pad_batch(pairs: Sequence[tuple[object, object]], length: int | None = None,
     longest = max(len(ids) for ids, _ in rows)
     length = longest if length is None else whole_number(length, "length (the padded sequence length)")
     pad_id = whole_number(pad_id, "pad_id (BERT's [PAD] is 0)", minimum=0)
+    if pad_id >= INT64_LIMIT:
+        raise ValueError(f"pad_id={pad_id} is too large for a token id (ids are int64, below 2**63); BERT's [PAD] is "
+                         "0.")
+    needed = 3 * len(rows) * length * 8
+    if needed > MAX_BATCH_BYTES:
+        raise ValueError(f"length={length} for {len(rows)} pair(s) would need {needed / 2**30:,.0f} GiB for the three "
+                         f"(batch, length) int64 tensors (the limit here is {MAX_BATCH_BYTES // 2**30} GiB). Use a "
+                         f"length near the longest pair ({longest} tokens); BERT reads at most 512.")
     too_long = [n for n, (ids, _) in enumerate(rows) if len(ids) > length]
     if too_long:
         raise ValueError(f"pairs[{too_long[0]}] has {len(rows[too_long[0]][0])} tokens, more than length={length}. "

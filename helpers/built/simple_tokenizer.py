@@ -107,6 +107,9 @@ def id_list(ids: object, caller: str = "decode") -> list[int]:
                         "To get ids from text, use encode.")
     if isinstance(ids, torch.Tensor) or hasattr(ids, "dtype") and hasattr(ids, "ndim"):  # a tensor or numpy array
         kind = str(ids.dtype).removeprefix("torch.")
+        if isinstance(ids, torch.Tensor) and ids.is_meta:
+            raise ValueError(f"{caller} got ids on the meta device, which holds no values (only a shape); use real "
+                             "ids on the CPU, e.g. the list that encode returns.")
         if ids.ndim != 1:
             raise ValueError(f"{caller} takes one sequence of ids, not shape {tuple(ids.shape)}; pass one row, "
                              "e.g. ids[0].")

@@ -19,6 +19,9 @@ from helpers.validation import integer_ids, whole_number
 def check_ids(ids: object) -> torch.Tensor:
     """Return `ids` if it is a 1-D tensor of non-negative integer token ids; otherwise explain how to make one."""
     ids = integer_ids(ids)
+    if ids.is_meta:
+        raise ValueError("ids are on the meta device, which holds no values (only a shape); use real ids on the CPU, "
+                         "e.g. torch.tensor(enc.encode(text)).")
     if ids.dim() != 1:
         raise ValueError(f"ids must be one long 1-D sequence, not shape {tuple(ids.shape)}. "
                          "Join your texts first, e.g. ids.flatten() or torch.cat([...]).")

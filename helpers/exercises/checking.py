@@ -53,17 +53,20 @@ def registered_exercises() -> dict[str, Checker]:
     return dict(_EXERCISES)
 
 
-def _known(exercise_id: str, registry: dict[str, Any], what: str) -> None:
+def _known(exercise_id: str, registry: dict[str, Any], what: str) -> str:
+    """The id without surrounding spaces, if it is registered; else a clear error naming the known ids."""
     _load_exercises()
     if not isinstance(exercise_id, str):
         raise TypeError(f"The {what} id must be a string in quotes, e.g. helpers.check(\"3.5\", answer), not "
                         f"{type(exercise_id).__name__} {exercise_id!r}.")
+    exercise_id = exercise_id.strip()
     if exercise_id not in registry:
         if registry is _EXERCISES and exercise_id in _PREDICTIONS:
             raise KeyError(f"{exercise_id!r} is a prediction question: record your guess with "
                            f"helpers.predict({exercise_id!r}, answer), not helpers.check.")
         known = ", ".join(sorted(registry))
         raise KeyError(f"There is no {what} {exercise_id!r}. Known: {known}. Check the id in the cell above.")
+    return exercise_id
 
 
 def check(exercise_id: str, answer: Any) -> None:
@@ -73,7 +76,7 @@ def check(exercise_id: str, answer: Any) -> None:
     exercise the answer is your function (or class); a stub that still raises NotImplementedError
     counts as not written yet.
     """
-    _known(exercise_id, _EXERCISES, "exercise")
+    exercise_id = _known(exercise_id, _EXERCISES, "exercise")
     if answer is Ellipsis:
         print(f"✏️ Exercise {exercise_id}: replace ... with your answer, then run this cell again.")
         return
@@ -90,10 +93,15 @@ def check(exercise_id: str, answer: Any) -> None:
 
 
 def _plain(answer: Any) -> Any:
-    """NumPy scalars (np.int64 from a sum, np.float64, np.str_) as Python's own, inside lists and tuples too,
-    so a right answer computed with NumPy counts as right."""
-    if isinstance(answer, np.generic):
+    """NumPy scalars (np.int64 from a sum, np.float64, np.str_) and 0-d arrays as Python's own, 1-D arrays as lists,
+    inside lists and tuples too, so a right answer computed with NumPy counts as right. A tensor on the meta device
+    (a shape without values) gets a hint."""
+    if isinstance(answer, torch.Tensor):
+        expect_values(answer, "Your answer")
+    if isinstance(answer, np.generic) or isinstance(answer, np.ndarray) and answer.ndim == 0:
         return answer.item()
+    if isinstance(answer, np.ndarray) and answer.ndim == 1:
+        return answer.tolist()
     if type(answer) in (list, tuple):
         return type(answer)(_plain(item) for item in answer)
     return answer
@@ -101,6 +109,34 @@ def _plain(answer: Any) -> Any:
 
 class NotWrittenYet(Exception):
     """The learner's function is still the stub (it raised NotImplementedError)."""
+
+
+LEARNER_CRASHES = (Exception, SystemExit)  # what the learner's code may raise; SystemExit from a stray sys.exit()
+
+
+def _missing_forward(error: BaseException) -> bool:
+    """True if `error` is torch's NotImplementedError for an nn.Module without a forward method (a misspelt one)."""
+    traceback = error.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    return traceback is not None and traceback.tb_frame.f_code.co_name == "_forward_unimplemented"
+
+
+def learner_crash(error: BaseException, raised: str) -> Exception:
+    """What one crash of the learner's code becomes: NotWrittenYet for the stub, else a Hint.
+
+    `raised` starts the hint, e.g. "For f(1) your function raised"; the error's type and message follow.
+    A module without `forward` (torch raises NotImplementedError for it) and a call of sys.exit() get their own hints.
+    """
+    if isinstance(error, NotImplementedError):
+        if _missing_forward(error):
+            return Hint(f"{raised} NotImplementedError because your class has no forward method (check its "
+                        "spelling: def forward(self, ...), inside the class). Calling a module runs its forward.")
+        return NotWrittenYet()
+    if isinstance(error, SystemExit):
+        return Hint(f"{raised} SystemExit: your code calls sys.exit() or exit(), which would stop the notebook. "
+                    "Remove that call and return the result instead.")
+    return Hint(f"{raised} {type(error).__name__}: {error}")
 
 
 def prediction(exercise_id: str, choices: Sequence[str]) -> None:
@@ -112,7 +148,7 @@ def prediction(exercise_id: str, choices: Sequence[str]) -> None:
 
 def predict(exercise_id: str, answer: Any) -> None:
     """Record a learner's prediction before the next cell shows the result; any listed choice is accepted."""
-    _known(exercise_id, _PREDICTIONS, "prediction question")
+    exercise_id = _known(exercise_id, _PREDICTIONS, "prediction question")
     choices = _PREDICTIONS[exercise_id]
     if answer is Ellipsis:
         print(f"✏️ Prediction {exercise_id}: replace ... with your guess ({' / '.join(choices)}) before you run "
@@ -128,12 +164,12 @@ def predict(exercise_id: str, answer: Any) -> None:
 
 def reveal(exercise_id: str, actual: str) -> None:
     """Print the measured answer to a prediction question (computed by the cell) beside the learner's guess."""
-    _known(exercise_id, _PREDICTIONS, "prediction question")
+    exercise_id = _known(exercise_id, _PREDICTIONS, "prediction question")
     if not isinstance(actual, (str, np.str_)):
         letters = ", ".join(_PREDICTIONS[exercise_id])
         raise TypeError(f"reveal needs the measured answer as one of the letters {letters} "
                         f"(a string computed from the numbers), not {type(actual).__name__} {actual!r}.")
-    actual = str(actual).upper()
+    actual = str(actual).strip().upper()
     if actual not in _PREDICTIONS[exercise_id]:
         raise ValueError(f"{actual!r} is not one of the choices of {exercise_id}: {_PREDICTIONS[exercise_id]}.")
     guess = _PREDICTED.get(exercise_id)
@@ -163,7 +199,7 @@ class Case:
 
 def _short(value: Any) -> str:
     if isinstance(value, torch.Tensor):
-        if value.numel() <= 6:
+        if value.numel() <= 6 and not value.is_meta:
             return repr(value.tolist())
         return f"<tensor of shape {tuple(value.shape)}, {str(value.dtype).removeprefix('torch.')}>"
     text = repr(value)
@@ -190,10 +226,8 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         try:
             got = learner(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        except NotImplementedError as stub:
-            raise NotWrittenYet() from stub
-        except Exception as error:  # the learner's bug, reported as a hint rather than a traceback
-            raise Hint(f"For {where} your function raised {type(error).__name__}: {error}") from None
+        except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
+            raise learner_crash(error, f"For {where} your function raised") from None
         problem = _difference(got, expected, atol)
         if problem is None:
             continue
@@ -213,6 +247,9 @@ def _difference(got: Any, expected: Any, atol: float) -> str | None:
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
             return f"expected a tensor of shape {tuple(expected.shape)}, but your function returned {_short(got)}"
+        kind = _unusable(got)
+        if kind is not None and (got.dtype != torch.bool or expected.dtype.is_floating_point):
+            return f"your function returned {kind}"
         if tuple(got.shape) != tuple(expected.shape):
             return f"expected shape {tuple(expected.shape)}, but your function returned shape {tuple(got.shape)}"
         if expected.dtype.is_floating_point:
@@ -260,7 +297,8 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
     """
     kinds = kinds if isinstance(kinds, tuple) else (kinds,)
     if isinstance(answer, torch.Tensor) and answer.numel() == 1 and torch.Tensor not in kinds:
-        answer = answer.item()
+        expect_values(answer, what)
+        answer = answer.detach().item()
     accepted = tuple(_NUMBER_KINDS.get(kind, kind) for kind in kinds)
     names = " or ".join(k.__name__ for k in kinds)
     ok = isinstance(answer, accepted) and not (isinstance(answer, bool) and bool not in kinds)
@@ -270,6 +308,8 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
 def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, float] | None = None) -> None:
     """Accept a number within 0.01% of `expected`; name the mistake when the answer matches a known wrong value."""
     expect_type(answer, (int, float), what)
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().item()            # a 0-d tensor, perhaps with requires_grad: its number
     if math.isclose(answer, expected, rel_tol=1e-4):
         return
     for hint, wrong in (mistakes or {}).items():
@@ -278,9 +318,35 @@ def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, fl
     raise Hint(f"{what} is not right yet; re-read the formula step by step.")
 
 
-def expect_tensor(answer: Any, expected: torch.Tensor, what: str, atol: float = 1e-5) -> None:
-    """Check a tensor answer: type, shape, then values (moved to the CPU, within `atol`)."""
+def _unusable(tensor: torch.Tensor) -> str | None:
+    """Why a tensor's values cannot be compared with real numbers (meta device, complex, bool), or None."""
+    if tensor.is_meta:
+        return ("a tensor on the meta device, which has a shape but holds no values: compute it on a real device "
+                "(or move it to the CPU with .cpu() if it has values)")
+    if tensor.is_complex():
+        return (f"a complex tensor ({str(tensor.dtype).removeprefix('torch.')}): the answer is real numbers, so "
+                "leave out the imaginary part (use float tensors, e.g. .real or torch.float32)")
+    if tensor.dtype == torch.bool:
+        return "a tensor of True/False values (torch.bool): the answer is numbers, e.g. .float() or .long()"
+    return None
+
+
+def expect_values(answer: torch.Tensor, what: str) -> None:
+    """Raise a Hint if the tensor `answer` holds no values (meta device)."""
+    expect(not answer.is_meta, f"{what} is {_unusable(answer)}.")
+
+
+def expect_real_tensor(answer: Any, what: str) -> None:
+    """Raise a Hint unless `answer` is a tensor of real numbers with values (not meta, complex or bool)."""
     expect_type(answer, torch.Tensor, what)
+    kind = _unusable(answer)
+    expect(kind is None, f"{what} is {kind}.")
+
+
+def expect_tensor(answer: Any, expected: torch.Tensor, what: str, atol: float = 1e-5) -> None:
+    """Check a tensor answer: type (a real, non-bool tensor with values), shape, then values (moved to the CPU,
+    within `atol`)."""
+    expect_real_tensor(answer, what)
     expect(tuple(answer.shape) == tuple(expected.shape),
            f"{what} has shape {tuple(answer.shape)}; check which dimensions it should have.")
     same = torch.allclose(answer.detach().cpu().to(expected.dtype), expected.cpu(), atol=atol)

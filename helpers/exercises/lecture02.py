@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import torch
+from torch.overrides import TorchFunctionMode
 
 from helpers.built.simple_tokenizer import split_words
 from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
@@ -249,6 +250,59 @@ def _lookup_cases() -> list[Case]:
     return cases
 
 
+_LOOKUPS = {"__getitem__": "table[...]", "embedding": "F.embedding / nn.Embedding", "index_select": "index_select",
+            "take": "torch.take", "gather": "gather", "take_along_dim": "take_along_dim"}
+
+
+class _TableWatch(TorchFunctionMode):
+    """While active, notes each torch call that reads rows of `table` by index (table[ids], index_select,
+    F.embedding, nn.Embedding.from_pretrained(table), ...): any of them applied to a tensor sharing the table's
+    memory (the table itself, table.T, a Parameter made from it). One-hot rows @ table makes a new tensor and is
+    never noted; neither is indexing anything else (torch.eye(n)[ids] builds one-hot rows)."""
+
+    def __init__(self, table: torch.Tensor) -> None:
+        super().__init__()
+        self.memory = table.untyped_storage().data_ptr()
+        self.used: list[str] = []
+
+    def _is_table(self, value: Any) -> bool:
+        return (isinstance(value, torch.Tensor) and not value.is_meta and value.numel() > 0
+                and value.untyped_storage().data_ptr() == self.memory)
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "")
+        if name in _LOOKUPS:
+            if name == "__getitem__":
+                index = args[1] if len(args) > 1 else None
+                parts = index if isinstance(index, tuple) else (index,)
+                reads = any(part is not None and part is not Ellipsis and not isinstance(part, slice) for part in parts)
+                tables = [args[0]] if reads else []
+            elif name == "embedding":
+                tables = [kwargs.get("weight", args[1] if len(args) > 1 else None)]
+            else:
+                tables = [kwargs.get("input", args[0] if args else None)]
+            if any(self._is_table(table) for table in tables):
+                self.used.append(_LOOKUPS[name])
+        return func(*args, **kwargs)
+
+
+def _watched(learner: Callable[..., Any], used: list[str]) -> Callable[..., Any]:
+    """The learner's one_hot_lookup, noting in `used` how it indexed the table (if it did)."""
+    def wrapped(table: torch.Tensor, ids: torch.Tensor) -> Any:
+        with _TableWatch(table) as watch:
+            got = learner(table, ids)
+        used.extend(watch.used)
+        return got
+    return wrapped
+
+
 @exercise("2.6")
 def _one_hot_lookup(answer: Any) -> None:
-    check_function(answer, one_hot_lookup, _lookup_cases(), "one_hot_lookup", mistakes=LOOKUP_MISTAKES)
+    used: list[str] = []
+    learner = _watched(answer, used) if callable(answer) else answer
+    check_function(learner, one_hot_lookup, _lookup_cases(), "one_hot_lookup", mistakes=LOOKUP_MISTAKES)
+    how = used[0] if used else ""
+    expect(not used, f"Your results are right, but your function reads rows of the table by index ({how}). "
+                     "The exercise is to get the same rows without indexing the table: build one-hot rows from the "
+                     "ids and multiply them with the table.")

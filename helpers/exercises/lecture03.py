@@ -11,16 +11,18 @@ from torch import nn
 
 from helpers.built.positions import sinusoidal
 from helpers.exercises.checking import (
+    LEARNER_CRASHES,
     Case,
     Hint,
-    NotWrittenYet,
     _difference,
     check_function,
     exercise,
     expect,
     expect_close,
+    expect_real_tensor,
     expect_tensor,
     expect_type,
+    learner_crash,
     prediction,
 )
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
@@ -39,7 +41,7 @@ def _wavelength(answer: Any) -> None:
 @exercise("3.2")
 def _position_three(answer: Any) -> None:
     expected = torch.tensor([math.sin(3), math.cos(3), math.sin(3 / 100), math.cos(3 / 100)])
-    expect_type(answer, torch.Tensor, "Your encoding")
+    expect_real_tensor(answer, "Your encoding")
     expect(answer.numel() == 4, f"d_model = 4 gives 4 numbers, you gave {answer.numel()}.")
     flat = answer.detach().cpu().float().flatten()
     expect(not torch.allclose(flat, expected[[0, 2, 1, 3]], atol=1e-4),
@@ -149,10 +151,8 @@ def _attempt(call: Any, where: str) -> Any:
     """Run one piece of the learner's code; the stub becomes NotWrittenYet, any other error a hint."""
     try:
         return call()
-    except NotImplementedError as stub:
-        raise NotWrittenYet() from stub
-    except Exception as error:  # the learner's bug, reported as a hint rather than a traceback
-        raise Hint(f"{where} raised {type(error).__name__}: {error}") from None
+    except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
+        raise learner_crash(error, f"{where} raised") from None
 
 
 def _rows_problem(got: Any, table: torch.Tensor, seq_len: int, where: str) -> None:
@@ -180,6 +180,9 @@ def _learned_positions_module(answer: Any) -> None:
         with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
             torch.manual_seed(0)
             module = _attempt(lambda c=context_length, d=d_model: answer(c, d), f"Building {where}")
+        expect(type(module).forward is not nn.Module.forward,   # checked once __init__ is written
+               f"Your class {answer.__name__} has no forward method (check its spelling: def forward(self, seq_len), "
+               "indented inside the class). Calling a module runs its forward.")
         parameters = list(module.parameters())
         count = sum(p.numel() for p in parameters)
         expect(count == context_length * d_model,
@@ -199,10 +202,8 @@ def _learned_positions_module(answer: Any) -> None:
                     raise Hint(f"{call} raised ValueError ({error}), but a sequence of exactly context_length="
                                f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows."
                                ) from None
-                except NotImplementedError as stub:
-                    raise NotWrittenYet() from stub
-                except Exception as error:
-                    raise Hint(f"{call} raised {type(error).__name__}: {error}") from None
+                except LEARNER_CRASHES as error:
+                    raise learner_crash(error, f"{call} raised") from None
             else:
                 got = _attempt(lambda m=module, n=seq_len: m(n), call)
             _rows_problem(got, table, seq_len, call)
@@ -214,8 +215,6 @@ def _past_the_table(module: nn.Module, call: str, seq_len: int, context_length: 
     """A sequence longer than the table must raise a ValueError that names context_length."""
     try:
         got = module(seq_len)
-    except NotImplementedError as stub:
-        raise NotWrittenYet() from stub
     except ValueError as error:
         expect(str(context_length) in str(error),
                f"{call} raised ValueError({str(error)!r}); good, but say how long the table is "
@@ -224,7 +223,9 @@ def _past_the_table(module: nn.Module, call: str, seq_len: int, context_length: 
     except IndexError as error:
         raise Hint(f"{call} raised PyTorch's own IndexError ({error}), which does not say what is wrong. Check "
                    "seq_len yourself and raise a ValueError that names context_length.") from None
-    except Exception as error:
+    except (NotImplementedError, SystemExit) as error:
+        raise learner_crash(error, f"{call} raised") from None
+    except LEARNER_CRASHES as error:
         raise Hint(f"{call} raised {type(error).__name__}: {error}. Past the table, raise a ValueError that names "
                    "context_length.") from None
     shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__

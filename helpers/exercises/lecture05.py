@@ -9,14 +9,16 @@ import torch
 
 from helpers.built.segments import make_pair, pad_batch
 from helpers.exercises.checking import (
+    LEARNER_CRASHES,
     Case,
     Hint,
-    NotWrittenYet,
     check_function,
     exercise,
     expect,
+    expect_real_tensor,
     expect_tensor,
     expect_type,
+    learner_crash,
     prediction,
 )
 
@@ -26,9 +28,12 @@ PASSAGE = ["pim", "sleeps", "by", "the", "stove", "."]
 
 @exercise("5.1")
 def _token_type_ids(answer: Any) -> None:
+    if isinstance(answer, torch.Tensor) and answer.dim() == 1:
+        answer = answer.tolist()                 # a 1-D tensor of ids counts like a list (numpy: see check)
     expect_type(answer, (list, tuple), "Your answer")
     tokens, expected = make_pair(QUESTION, PASSAGE)
-    expect(all(isinstance(i, int) for i in answer), "Give whole numbers: 0 for sentence A, 1 for sentence B.")
+    expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
+           "Give whole numbers, not True/False: 0 for sentence A, 1 for sentence B.")
     expect(len(answer) == len(tokens), f"Give one id per token of [CLS] A [SEP] B [SEP], special tokens included: "
                                        f"you gave {len(answer)}.")
     expect(answer[0] == 0, "[CLS] opens the input and belongs to sentence A.")
@@ -52,7 +57,7 @@ def _sum_of_three(answer: Any) -> None:
     token_table, position_table, segment_table, ids, segment_ids = _exercise_5_2_tables()
     positions = torch.arange(ids.shape[1])
     expected = token_table[ids] + position_table[positions] + segment_table[segment_ids]
-    expect_type(answer, torch.Tensor, "Your answer")
+    expect_real_tensor(answer, "Your answer")
     expect(answer.dim() == 3, f"Keep the batch dimension: the result is (batch, seq_len, d_model), "
                               f"yours has shape {tuple(answer.shape)}.")
     no_segments = token_table[ids] + position_table[positions]
@@ -204,9 +209,9 @@ def _pad_batch(answer: Any) -> None:
         got = answer(copy.deepcopy(pairs), 8)
     except ValueError:
         return
-    except NotImplementedError as stub:
-        raise NotWrittenYet() from stub
-    except Exception as error:  # noqa: BLE001 - the learner's code: say what to raise instead
+    except (NotImplementedError, SystemExit) as error:
+        raise learner_crash(error, f"For {where} your function raised") from None
+    except LEARNER_CRASHES as error:  # the learner's code: say what to raise instead
         raise Hint(f"For {where} your function raised {type(error).__name__}: {error}. A pair longer than "
                    f"`length` should be refused on purpose: check it and raise a ValueError saying which pair "
                    f"is too long.") from None

@@ -184,9 +184,13 @@ def build_site(out: Path) -> list[Path]:
     replaced, and nothing else is ever deleted.
     """
     out = check_output_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SiteFolderError(f"cannot create --out {out} ({error.strerror or error}): a folder on the way is a file, "
+                              "or it is not writable. Give a folder you can write to, e.g. --out site.") from None
     for name in previous_build(out) or []:
         (out / name).unlink(missing_ok=True)
-    out.mkdir(parents=True, exist_ok=True)
     lectures = present_lectures()
     pages = {page_name(lecture.filename) for lecture in lectures}
     exporter = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
