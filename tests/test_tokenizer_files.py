@@ -89,12 +89,18 @@ def make_repository(folder, with_gitattributes):
     return folder
 
 
+def autocrlf_clone(tmp_path, with_gitattributes):
+    """A clone made as Git for Windows makes it (core.autocrlf=true) of a repository holding GPT-2's files."""
+    origin = make_repository(tmp_path / "origin", with_gitattributes=with_gitattributes)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "-c", "core.autocrlf=true", str(origin), str(clone)], check=True)
+    return clone
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_the_advice_repairs_a_clone_made_without_gitattributes(tmp_path):
-    origin = make_repository(tmp_path / "origin", with_gitattributes=False)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "--quiet", "-c", "core.autocrlf=true", str(origin), str(clone)], check=True)
+    clone = autocrlf_clone(tmp_path, with_gitattributes=False)
     assert b"\r\n" in (clone / "data" / "gpt2" / "vocab.bpe").read_bytes(), "git for Windows' conversion"
     subprocess.run(CHECKOUT_FIX.split(), cwd=clone, check=True)
     for name in GPT2_FILES:
@@ -104,8 +110,6 @@ def test_the_advice_repairs_a_clone_made_without_gitattributes(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_with_the_gitattributes_an_autocrlf_clone_is_byte_for_byte(tmp_path):
-    origin = make_repository(tmp_path / "origin", with_gitattributes=True)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "--quiet", "-c", "core.autocrlf=true", str(origin), str(clone)], check=True)
+    clone = autocrlf_clone(tmp_path, with_gitattributes=True)
     for name in GPT2_FILES:
         assert (clone / "data" / "gpt2" / name).read_bytes() == (GPT2_DIR / name).read_bytes()
