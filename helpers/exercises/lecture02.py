@@ -1,5 +1,6 @@
-"""Checkers for Lecture 2's exercises: one-hot cost, nn.Embedding, gradients, reordered sentences, and two build-it
-exercises (nearest neighbours by cosine similarity; the lookup as one-hot times the table), plus one prediction."""
+"""Checkers for Lecture 2's exercises: one-hot cost, nn.Embedding's parameters, reordered sentences, three build-its
+(a token table tied to the output layer; nearest neighbours by cosine similarity; the lookup as one-hot times the
+table), and one prediction. Build-its that change their inputs in place get a hint."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,7 +10,18 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from helpers.built.simple_tokenizer import split_words
-from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
+from helpers.exercises.checking import (
+    LEARNER_CRASHES,
+    Case,
+    Hint,
+    _difference,
+    check_function,
+    exercise,
+    expect,
+    expect_type,
+    learner_crash,
+    prediction,
+)
 from helpers.exercises.model_sizes import GPT2_D_MODEL
 from helpers.tokenizer_files import gpt2
 
@@ -44,19 +56,153 @@ def _embedding_parameters(answer: Any) -> None:
     expect(answer == rows * columns, "The weight has one row of 768 numbers per vocabulary token.")
 
 
+# ---------------------------------------------------------------- 2.3 a token table tied to the output layer
+
+class _Reference(torch.nn.Module):
+    """What 2.3 asks for, for comparing gradients: nn.Embedding's table, used again (transposed) for the logits."""
+
+    def __init__(self, weight: torch.Tensor) -> None:
+        super().__init__()
+        self.embedding = torch.nn.Embedding.from_pretrained(weight, freeze=False)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        return self.embedding(ids)
+
+    def logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.linear(hidden, self.embedding.weight)
+
+
+def _table_gradient(model: Any, ids: torch.Tensor, targets: torch.Tensor, table: torch.Tensor,
+                    lookup: bool = True, output: bool = True) -> torch.Tensor:
+    """The gradient of `table` (a parameter of `model`) after one next-token loss; either side can be switched off."""
+    table.grad = None
+    hidden = model(ids) if lookup else model(ids).detach()
+    logits = model.logits(hidden) if output else hidden @ table.detach().T
+    torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).backward()
+    return table.grad.clone() if table.grad is not None else torch.zeros_like(table)
+
+
+def _tied_cases() -> list[tuple[int, int, tuple[int, ...]]]:
+    """(vocab_size, d_model, shape of the ids) for 2.3, from one id to a batch."""
+    return [(10, 4, (4,)), (7, 3, ()), (12, 5, (2, 6)), (30, 8, (3, 2, 4)), (5, 2, (0,))]
+
+
+MUTATION = ("changed its input {name} in place (an in-place operation such as /=, +=, x[...] = or a method ending "
+            "in _). Leave the inputs as they are: the caller still needs them; compute new tensors instead.")
+
+
+def _changed(args: tuple, before: tuple) -> str | None:
+    """The position (as text) of the first tensor argument that differs from its copy `before`, or None."""
+    for position, (arg, old) in enumerate(zip(args, before)):
+        if isinstance(arg, torch.Tensor) and not (arg.shape == old.shape and torch.equal(arg, old)):
+            return f"number {position + 1}"
+    return None
+
+
+def _learner_call(function: Callable[..., Any], what: str, *args: Any) -> Any:
+    """Call the learner's class or method; its crash becomes a hint, and so does a change to its tensor inputs."""
+    before = tuple(arg.clone() if isinstance(arg, torch.Tensor) else arg for arg in args)
+    try:
+        result = function(*args)
+    except LEARNER_CRASHES as error:
+        raise learner_crash(error, f"For {what} your code raised") from None
+    changed = _changed(args, before)
+    expect(changed is None, f"{what} " + MUTATION.format(name=changed))
+    return result
+
+
+def _guarded(learner: Callable[..., Any], problems: list[str], names: tuple[str, ...],
+             dtype_of: int | None = None) -> Callable[..., Any]:
+    """The learner's function, noting in `problems` when it changes an input tensor in place, or (if `dtype_of` is
+    given) returns a tensor whose dtype differs from that argument's."""
+    def wrapped(*args: Any) -> Any:
+        before = tuple(arg.clone() if isinstance(arg, torch.Tensor) else arg for arg in args)
+        got = learner(*args)
+        changed = _changed(args, before)
+        if changed is not None:
+            index = int(changed.split()[-1]) - 1
+            problems.append(f"Your function {MUTATION.format(name=f'`{names[index]}`')}")
+        if (dtype_of is not None and isinstance(got, torch.Tensor) and got.dtype != args[dtype_of].dtype
+                and got.dtype != torch.bool and not got.is_complex()):       # bool and complex: the value check's hint
+            want = str(args[dtype_of].dtype).removeprefix("torch.")
+            problems.append(f"For a {want} {names[dtype_of]} your function returned "
+                            f"{str(got.dtype).removeprefix('torch.')}: the result must be in the "
+                            f"{names[dtype_of]}'s dtype ({names[dtype_of]}.dtype), so build the one-hot rows in "
+                            "that dtype.")
+        return got
+    return wrapped
+
+
+def _check_guarded(learner: Any, check: Callable[[Any], None], names: tuple[str, ...],
+                   dtype_of: int | None = None) -> None:
+    """Run `check` on the guarded learner; a change to the inputs or a wrong dtype is the hint, before any value."""
+    problems: list[str] = []
+    try:
+        check(_guarded(learner, problems, names, dtype_of) if callable(learner) else learner)
+    except Hint:
+        if problems:
+            raise Hint(problems[0]) from None
+        raise
+    expect(not problems, problems[0] if problems else "")
+
+
 @exercise("2.3")
-def _rows_with_gradient(answer: Any) -> None:
-    answer = _as_list(answer)
-    expect_type(answer, (list, tuple), "Your answer")
-    expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
-           "Give the row numbers as whole numbers (ints), e.g. [2, 5].")
-    table = torch.nn.Embedding(12, 3)
-    table(torch.tensor([[4, 1, 4, 9]])).sum().backward()
-    expected = table.weight.grad.abs().sum(dim=1).nonzero().flatten().tolist()
-    expect(len(set(answer)) == len(answer), "Each row should appear once, even if its id was looked up twice.")
-    expect(len(answer) < 12, "Not every row gets a gradient here: only the rows that were looked up (the table is "
-                             "not used as an output layer).")
-    expect(list(answer) == expected, "List the distinct ids that were looked up, in increasing order.")
+def _tied_embedding(answer: Any) -> None:
+    expect(isinstance(answer, type) and issubclass(answer, torch.nn.Module),
+           f"Pass your class itself (TiedEmbedding, without parentheses), not {type(answer).__name__}.")
+    generator = torch.Generator().manual_seed(3)
+    for vocab_size, d_model, shape in _tied_cases():
+        made = f"TiedEmbedding({vocab_size}, {d_model})"
+        torch.manual_seed(vocab_size)
+        model = _learner_call(answer, made, vocab_size, d_model)
+        expect(callable(getattr(model, "logits", None)), f"{made} has no method logits(hidden): add it to the class, "
+                                                         "beside forward.")
+        parameters = [p for p in model.parameters() if p.requires_grad]
+        shapes = [tuple(p.shape) for p in parameters]
+        expect(parameters, f"{made} has no trainable parameter: wrap the table in torch.nn.Parameter (a plain "
+                           "tensor attribute is not trained, and .to(device) does not move it).")
+        expect(len(parameters) == 1, f"{made} has {len(parameters)} trainable tensors of shapes {shapes}; a tied "
+                                     "module has exactly one, the table: the output layer reuses it (no separate "
+                                     "weight, no bias).")
+        table = parameters[0]
+        expect(shapes[0] == (vocab_size, d_model), f"{made}'s table has shape {shapes[0]}; it should be "
+                                                   f"(vocab_size, d_model) = {(vocab_size, d_model)}.")
+        expect(table.dtype == torch.float32, f"{made}'s table is {table.dtype}; make it float32, as nn.Embedding does.")
+        ids = torch.randint(vocab_size, shape, generator=generator)
+        hidden = torch.randn(*shape, d_model, generator=generator)
+        with torch.no_grad():
+            rows = _learner_call(model, f"{made}(ids of shape {shape})", ids)
+            scores = _learner_call(model.logits, f"{made}.logits(hidden of shape {tuple(hidden.shape)})", hidden)
+        for what, got, expected in [(f"{made}(ids of shape {shape})", rows, table.detach()[ids]),
+                                    (f"{made}.logits(hidden of shape {tuple(hidden.shape)})", scores,
+                                     hidden @ table.detach().T)]:
+            problem = _difference(got, expected, 1e-5)
+            expect(problem is None, f"For {what}: {problem}.")
+        reference = _Reference(table.detach().clone())
+        targets = torch.randint(vocab_size, shape, generator=generator)
+        expected = _table_gradient(reference, ids, targets, reference.embedding.weight)
+        try:
+            got = _table_gradient(model, ids, targets, table)
+        except LEARNER_CRASHES as error:
+            raise learner_crash(error, f"For {made}, computing the loss's gradient raised") from None
+        if torch.allclose(got, expected, atol=1e-6):
+            continue
+        where = f"For {made}, ids of shape {shape}, the loss cross_entropy(logits(forward(ids)), targets)"
+        lookup_only = _table_gradient(reference, ids, targets, reference.embedding.weight, output=False)
+        output_only = _table_gradient(reference, ids, targets, reference.embedding.weight, lookup=False)
+        expect(not torch.allclose(got, lookup_only, atol=1e-6),
+               f"{where}: only the looked-up rows got a gradient. The output side must send one to every row: "
+               "use the table itself in logits (no .detach(), no torch.no_grad(), no copy).")
+        expect(not torch.allclose(got, output_only, atol=1e-6),
+               f"{where}: the lookup sent no gradient. forward must return rows of the table itself, not of a "
+               "detached copy.")
+        raise Hint(f"{where}: the table's gradient differs from nn.Embedding's with the same weights. Check that "
+                   "forward and logits use the one table with no other change.")
+    torch.manual_seed(0)
+    table = next(p for p in _learner_call(answer, "TiedEmbedding(200, 16)", 200, 16).parameters())
+    spread = table.detach().std().item()
+    expect(0.8 < spread < 1.25, f"TiedEmbedding(200, 16)'s table has standard deviation {spread:.3g}; start it as "
+                                "nn.Embedding does, from N(0, 1) (torch.randn).")
 
 
 @exercise("2.4")
@@ -67,7 +213,6 @@ def _reordering(answer: Any) -> None:
     expect(len(answer) == len(tokens_b), f"Give one position per token of sentence b ({len(tokens_b)} of them).")
     expect(all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(tokens_a) for i in answer),
            f"Each entry is a position in sentence a: an int from 0 to {len(tokens_a) - 1}.")
-    expect(sorted(answer) == list(range(len(tokens_a))), "Use every position of sentence a exactly once.")
     expect([tokens_a[i] for i in answer] == tokens_b,
            "For each token j of sentence b, p[j] should be a position in sentence a holding the same word.")
 
@@ -185,8 +330,9 @@ NEIGHBOUR_MISTAKES = {
 @exercise("2.5")
 def _nearest_neighbours(answer: Any) -> None:
     mistakes = {hint: _any_tie_order(wrong) for hint, wrong in NEIGHBOUR_MISTAKES.items()}
-    learner = _any_tie_order(answer) if callable(answer) else answer
-    check_function(learner, nearest_neighbours, _neighbour_cases(), "nearest_neighbours", mistakes=mistakes)
+    _check_guarded(answer, lambda learner: check_function(_any_tie_order(learner) if callable(learner) else learner,
+                                                          nearest_neighbours, _neighbour_cases(), "nearest_neighbours",
+                                                          mistakes=mistakes), ("table", "query", "k"))
 
 
 # ---------------------------------------------------------------- 2.6 the lookup as one-hot times the table
@@ -300,8 +446,9 @@ def _watched(learner: Callable[..., Any], used: list[str]) -> Callable[..., Any]
 @exercise("2.6")
 def _one_hot_lookup(answer: Any) -> None:
     used: list[str] = []
-    learner = _watched(answer, used) if callable(answer) else answer
-    check_function(learner, one_hot_lookup, _lookup_cases(), "one_hot_lookup", mistakes=LOOKUP_MISTAKES)
+    _check_guarded(_watched(answer, used) if callable(answer) else answer,
+                   lambda learner: check_function(learner, one_hot_lookup, _lookup_cases(), "one_hot_lookup",
+                                                  mistakes=LOOKUP_MISTAKES), ("table", "ids"), dtype_of=0)
     how = used[0] if used else ""
     expect(not used, f"Your results are right, but your function reads rows of the table by index ({how}). "
                      "The exercise is to get the same rows without indexing the table: build one-hot rows from the "
