@@ -432,3 +432,20 @@ def test_lecture_analogy_leaves_the_inputs_out_only_when_asked():
     best = code["analogy"](unit, vocab, question, exclude=False, k=5).indices[0].tolist()
     similarity = F.normalize(unit[0] - unit[2] + unit[3], dim=0) @ unit.T
     assert best == similarity.argsort(descending=True).tolist()
+
+
+def test_lecture_next_word_loop_trains_its_table_on_the_cpu_in_float64():
+    import math
+
+    import helpers
+    from helpers.built.windows import window_loader
+    word_ids = torch.arange(20).repeat(60)                       # a text whose next word is always predictable
+    context = {"torch": torch, "F": F, "helpers": helpers, "window_loader": window_loader, "word_ids": word_ids,
+               "vocab": 20, "cpu": torch.device("cpu")}
+    train_next_word = definitions(NOTEBOOK, "next-word", context=context)["train_next_word"]
+    start, trained, loss = train_next_word(0)
+    again = train_next_word(0)[1]
+    assert trained.dtype == torch.float64 and trained.device.type == "cpu" and not trained.requires_grad
+    assert torch.equal(trained, again)                           # seeded: the same run twice
+    assert (trained - start).norm(dim=1).min() > 0               # every row was looked up, so every row moved
+    assert loss < 0.5 * math.log(20)                             # it learned the next word, far below uniform guessing
