@@ -226,6 +226,7 @@ STYLE = f"""
 .reveal {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: {PROSE_PX}px; }}
 .reveal .slides section {{ text-align: left; top: 0; padding: 16px 40px; box-sizing: border-box; }}
 .reveal .slides section * {{ box-sizing: border-box; }}
+.reveal .slides section.stack {{ padding: 0; }}
 .reveal h1, .reveal h2, .reveal h3 {{ font-family: inherit; text-transform: none; margin: 0 0 12px 0; }}
 .reveal h1 {{ font-size: 44px; }} .reveal h2 {{ font-size: 36px; }} .reveal h3 {{ font-size: 30px; }}
 .reveal p, .reveal li {{ font-size: {PROSE_PX}px; line-height: 1.4; margin: 0 0 10px 0; }}
