@@ -1,6 +1,7 @@
 """The student edition holds no solution or rubric anywhere (notebooks, site, slides) and every check still runs in
 it; the instructor key holds them all; the command never overwrites a folder."""
 import html
+import re
 
 import nbformat
 import pytest
@@ -15,11 +16,18 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 def instructor_lines(notebook):
     """The distinctive lines of a notebook's solutions and rubrics: not wrappers, short lines, or lines the
     learner is given anyway (a stub's `def` line)."""
-    given = {line.strip() for cell in notebook.cells if not editions.is_instructors(cell)
+    shown = [cell.source for cell in notebook.cells if not editions.is_instructors(cell)]
+    shown += [str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for cell in notebook.cells
+              for o in cell.get("outputs", [])]
+    given = {without_comment(line) for text in shown for line in text.splitlines()}
+    lines = {without_comment(line) for cell in notebook.cells if editions.is_instructors(cell)
              for line in cell.source.splitlines()}
-    return {line.strip() for cell in notebook.cells if editions.is_instructors(cell)
-            for line in cell.source.splitlines()
-            if len(line.strip()) > 25 and line.strip() not in given and not line.strip().startswith(("<", "```"))}
+    return {line for line in lines if len(line) > 25 and line not in given and not line.startswith(("<", "```"))}
+
+
+def without_comment(line):
+    """A line without its trailing `# comment` and surrounding spaces."""
+    return re.sub(r"\s+#.*$", "", line).strip()
 
 
 @pytest.fixture(scope="module")
