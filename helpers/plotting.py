@@ -27,11 +27,15 @@ PIPELINE_STEPS = ("raw text", "tokens", "token ids", "token embeddings",
                   "+ positions", "+ segments", "input embeddings")
 
 
+FIGURE_DPI = 90
+SMALLEST_FONT_PT = 10         # tick labels and legends: the smallest text the course style draws
+
+
 def use_course_style() -> None:
     """Apply the course's matplotlib style (sizes, fonts, colours) to every later figure."""
     mpl.rcParams.update({
         "figure.figsize": (6.4, 3.6),
-        "figure.dpi": 90,
+        "figure.dpi": FIGURE_DPI,
         "figure.facecolor": "white",
         "axes.facecolor": "white",
         "savefig.facecolor": "white",
@@ -40,9 +44,9 @@ def use_course_style() -> None:
         "grid.alpha": 0.3,
         "axes.titlesize": 12,
         "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
-        "legend.fontsize": 9,
+        "xtick.labelsize": SMALLEST_FONT_PT,
+        "ytick.labelsize": SMALLEST_FONT_PT,
+        "legend.fontsize": SMALLEST_FONT_PT,
         "font.family": "DejaVu Sans",
         "image.cmap": SEQUENTIAL_CMAP,
     })
@@ -65,8 +69,15 @@ def figure_alt_text(figure: Figure) -> str:
     return f"Figure: {text}" if text else "Figure without a title"
 
 
+def smallest_text_px(figure: Figure) -> float:
+    """The height in pixels of the smallest visible text in a figure (the slides check it is readable)."""
+    sizes = [t.get_fontsize() for t in figure.findobj(mpl.text.Text) if t.get_visible() and t.get_text().strip()]
+    return round(min(sizes, default=SMALLEST_FONT_PT) * figure.dpi / 72, 1)
+
+
 def _describe_inline_figures() -> None:
-    """Under IPython, write each inline figure's `figure_alt_text` into its PNG (a 'Description' text chunk)."""
+    """Under IPython, write each inline figure's `figure_alt_text` and `smallest_text_px` into its PNG (text chunks
+    'Description' and 'Smallest text px')."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -82,7 +93,8 @@ def _describe_inline_figures() -> None:
         return
 
     def png_with_description(figure: Figure) -> object:
-        return png(figure, metadata={"Description": figure_alt_text(figure)})
+        return png(figure, metadata={"Description": figure_alt_text(figure),
+                                     "Smallest text px": str(smallest_text_px(figure))})
 
     png_with_description.describes_figures = True
     formatter.for_type(Figure, png_with_description)
@@ -184,7 +196,8 @@ def pipeline_map(highlight: str | None = None, *, ax: Axes | None = None) -> Fig
     ax.axis("off")
     for i, step in enumerate(PIPELINE_STEPS):
         ax.add_patch(FancyBboxPatch((i + 0.06, 0.25), 0.82, 0.5, boxstyle="round,pad=0.02", edgecolor="black"))
-        ax.text(i + 0.47, 0.5, step.replace(" ", "\n", 1), ha="center", va="center", fontsize=9, color="black")
+        ax.text(i + 0.47, 0.5, step.replace(" ", "\n", 1), ha="center", va="center", fontsize=SMALLEST_FONT_PT,
+                color="black")
         if i < len(PIPELINE_STEPS) - 1:
             ax.annotate("", xy=(i + 1.05, 0.5), xytext=(i + 0.9, 0.5),
                         arrowprops={"arrowstyle": "->", "color": "black"})
@@ -227,7 +240,8 @@ def token_strip(tokens: Sequence[str], ids: Sequence[int], *, title: str, ax: Ax
         ax.add_patch(FancyBboxPatch((x, 0.45), width - 0.08, 0.45, boxstyle="round,pad=0.02",
                                     facecolor=OKABE_ITO[n % 7], alpha=0.35, edgecolor="black"))
         ax.text(x + (width - 0.08) / 2, 0.675, text, ha="center", va="center", fontsize=10, family="monospace")
-        ax.text(x + (width - 0.08) / 2, 0.2, str(token_id), ha="center", va="center", fontsize=9, color="#333333")
+        ax.text(x + (width - 0.08) / 2, 0.2, str(token_id), ha="center", va="center", fontsize=SMALLEST_FONT_PT,
+                color="#333333")
         x += width
     ax.set_xlim(-0.05, max(x, 0.1))
     ax.set_ylim(0, 1)

@@ -69,10 +69,6 @@ CASES = [
     Bad("label_points, RGB out of range", lambda: label_points(axes(), POINTS, ["a", "b"], colors=[(1, 2, 3), "k"]),
         ValueError, "not a matplotlib colour", "from 0 to 1"),
     # the prediction question and the exercise ids of Lecture 2
-    Bad("predict 2.p, a choice that is not listed", lambda: predict("2.p", "D"), ValueError, "not one of the choices",
-        "A, B, C"),
-    Bad("predict 2.p, a number", lambda: predict("2.p", 3), ValueError, "not one of the choices", "as a string"),
-    Bad("predict 2.p, empty text", lambda: predict("2.p", ""), ValueError, "not one of the choices"),
     Bad("reveal 2.p, a letter that is not a choice", lambda: reveal("2.p", "Z"), ValueError, "not one of the choices"),
     Bad("check 2.7, an exercise Lecture 2 does not have", lambda: check("2.7", 1), KeyError, "no exercise",
         "Known", "2.6"),

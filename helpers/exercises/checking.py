@@ -7,14 +7,24 @@ names the first failing case. Predict-then-run questions use `prediction(...)`, 
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
+import inspect
 import math
 import numbers
 import pkgutil
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows: no address-space limit
+    resource = None
 
 import numpy as np
 import torch
@@ -80,6 +90,10 @@ def check(exercise_id: str, answer: Any) -> None:
     if answer is Ellipsis:
         print(f"✏️ Exercise {exercise_id}: replace ... with your answer, then run this cell again.")
         return
+    changed = changed_globals(inspect.currentframe().f_back.f_globals)
+    if changed:
+        print(f"❌ Exercise {exercise_id}: not yet. Hint: {changed}")
+        return
     try:
         _EXERCISES[exercise_id](_plain(answer))
     except NotWrittenYet:
@@ -90,6 +104,25 @@ def check(exercise_id: str, answer: Any) -> None:
         print(f"❌ Exercise {exercise_id}: not yet. Hint: {hint}")
         return
     print(f"✅ Exercise {exercise_id}: correct!")
+
+
+def changed_globals(names: dict[str, Any]) -> str | None:
+    """What a learner's cell changed that later cells rely on: torch's default dtype (set back to float32 here, and
+    said), or one of the lecture's names (torch, helpers, device) bound to something else. None if all is well."""
+    if torch.get_default_dtype() != torch.float32:
+        changed = torch.get_default_dtype()
+        torch.set_default_dtype(torch.float32)
+        return (f"torch.set_default_dtype({changed}) changed the default dtype for every later cell, and the "
+                "lecture's numbers assume float32. It has been set back to torch.float32; run this cell again. To "
+                "use another dtype, pass dtype= to the one tensor that needs it.")
+    expected = {"torch": lambda v: v is torch, "helpers": lambda v: getattr(v, "__name__", "") == "helpers",
+                "device": lambda v: isinstance(v, torch.device)}
+    for name, fits in expected.items():
+        if name in names and not fits(names[name]):
+            return (f"the name {name!r} now holds {_short(names[name])}, but later cells use it as the lecture set "
+                    f"it. Pick another name for your variable, then re-run the lecture's cell that defines {name!r} "
+                    "(or the setup cell).")
+    return None
 
 
 def _plain(answer: Any) -> Any:
@@ -156,8 +189,9 @@ def predict(exercise_id: str, answer: Any) -> None:
         return
     picked = str(answer).strip().upper() if isinstance(answer, (str, np.str_)) else None
     if picked not in choices:
-        raise ValueError(f"Your prediction {answer!r} is not one of the choices {', '.join(choices)}: "
-                         f"write one of them as a string, e.g. answer = {choices[0]!r}.")
+        print(f"❌ Prediction {exercise_id}: {_short(answer)} is not one of the choices {', '.join(choices)}. "
+              f"Hint: write one of them as a string in quotes, e.g. answer = {choices[0]!r}.")
+        return
     _PREDICTED[exercise_id] = picked
     print(f"📝 Prediction {exercise_id}: you predicted {picked}. Now run the next cell and see.")
 
@@ -224,10 +258,19 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
             raise TypeError(f"check_function's cases must be Case(...) objects, not {type(case).__name__} {case!r}.")
         where = case.describe(name)
         expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         try:
-            got = learner(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            with runaway_guard(where):
+                got = learner(*args, **kwargs)
+        except Hint:
+            raise
         except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
             raise learner_crash(error, f"For {where} your function raised") from None
+        changed = first_changed_input(args, case.args, "args") or first_changed_input(kwargs, case.kwargs, "kwargs")
+        if changed is not None:
+            raise Hint(f"For {where} your function changed its input {changed} in place (insert, append, extend, "
+                       "x[...] = ..., /=, an in-place torch method ending in _). Leave inputs as they were: work on "
+                       "a copy (list(x), x.clone()) or build a new result.")
         problem = _difference(got, expected, atol)
         if problem is None:
             continue
@@ -240,6 +283,97 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
             except Exception:
                 continue
         raise Hint(f"For {where}: {problem}.")
+
+
+TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
+MEMORY_BUDGET_BYTES = 2 * 1024**3   # what that call may allocate beyond what the kernel already holds
+
+
+class Runaway(Exception):
+    """The learner's function ran past the time limit on one case."""
+
+
+@contextlib.contextmanager
+def runaway_guard(where: str) -> Iterator[None]:
+    """Stop a learner's function that runs past TIME_LIMIT_S or allocates more than MEMORY_BUDGET_BYTES, with a hint.
+
+    Uses SIGALRM and RLIMIT_AS, so it works where both exist and the check runs in the main thread (Linux, and
+    for time also macOS, which does not enforce RLIMIT_AS); elsewhere (Windows) the call runs unguarded."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Runaway()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    limits = _memory_limit()
+    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_S)
+    try:
+        yield
+    except Runaway:
+        raise Hint(f"For {where} your function was still running after {TIME_LIMIT_S:g} s, on a small input that "
+                   "takes the reference well under a second: look for a loop that never ends (a while whose "
+                   "condition never changes, a list that never reaches its length).") from None
+    except MemoryError:
+        raise Hint(f"For {where} your function tried to use more than {MEMORY_BUDGET_BYTES / 1024**3:.1f} GB of memory "
+                   "and was stopped: look for a list or tensor that grows in a loop that never ends.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if limits is not None:
+            resource.setrlimit(resource.RLIMIT_AS, limits)
+
+
+def _memory_limit() -> tuple[int, int] | None:
+    """Cap this process's address space at its current size plus MEMORY_BUDGET_BYTES; return the old limits."""
+    if resource is None or not Path("/proc/self/statm").exists():
+        return None
+    old = resource.getrlimit(resource.RLIMIT_AS)
+    current = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    cap = current + MEMORY_BUDGET_BYTES
+    if old[0] != resource.RLIM_INFINITY and old[0] <= cap:
+        return None
+    resource.setrlimit(resource.RLIMIT_AS, (cap, old[1]))
+    return old
+
+
+def first_changed_input(after: Any, before: Any, path: str = "") -> str | None:
+    """Which input (e.g. "argument 1", or a keyword's name) differs between `after` (what the learner's function
+    received) and `before` (the untouched case); None if the function left its inputs as they were."""
+    if isinstance(before, torch.Tensor):
+        same = (isinstance(after, torch.Tensor) and after.shape == before.shape and after.dtype == before.dtype
+                and (before.is_meta or torch.equal(after.detach().cpu(), before.detach().cpu())))
+        return None if same else path
+    if isinstance(before, (list, tuple)):
+        if type(after) is not type(before) or len(after) != len(before):
+            return path
+        for i, (a, b) in enumerate(zip(after, before)):
+            found = first_changed_input(a, b, f"argument {i + 1}" if path == "args" else path)
+            if found is not None:
+                return found
+        return None
+    if isinstance(before, dict):
+        if not isinstance(after, dict) or after.keys() != before.keys():
+            return path
+        for key in before:
+            found = first_changed_input(after[key], before[key], key if path == "kwargs" else path)
+            if found is not None:
+                return found
+        return None
+    if isinstance(before, torch.nn.Module):
+        modes = [m.training for m in after.modules()] == [m.training for m in before.modules()]
+        mine, theirs = after.state_dict(), before.state_dict()
+        same = modes and mine.keys() == theirs.keys() and all(torch.equal(mine[k], theirs[k]) for k in theirs)
+        return None if same else path
+    if isinstance(before, np.ndarray):
+        return None if isinstance(after, np.ndarray) and np.array_equal(after, before) else path
+    if type(before).__eq__ is object.__eq__:           # no value equality to compare by
+        return None
+    try:
+        return None if bool(after == before) or after != after else path
+    except Exception:
+        return None
 
 
 def _difference(got: Any, expected: Any, atol: float) -> str | None:

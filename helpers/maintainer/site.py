@@ -76,9 +76,12 @@ def png_description(png_base64: str) -> str | None:
     return Image.open(io.BytesIO(base64.b64decode(png_base64))).text.get("Description")
 
 
-def prepare(notebook: nbformat.NotebookNode, pages: set[str]) -> nbformat.NotebookNode:
-    """A copy ready for the site: links rewritten, alt text on figures, widgets replaced by a note."""
+def prepare(notebook: nbformat.NotebookNode, pages: set[str], student: bool = False) -> nbformat.NotebookNode:
+    """A copy ready for the site: links rewritten, alt text on figures, widgets replaced by a note; for the
+    student edition, without the cells tagged `solution` or `rubric`."""
     notebook = copy.deepcopy(notebook)
+    if student:
+        notebook.cells = [c for c in notebook.cells if not {"solution", "rubric"} & set(c.metadata.get("tags", []))]
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -177,8 +180,9 @@ def check_output_folder(out: Path) -> Path:
     return out
 
 
-def build_site(out: Path) -> list[Path]:
-    """Write the index and every present lecture's page into `out`; return the pages.
+def build_site(out: Path, student: bool = False) -> list[Path]:
+    """Write the index and every present lecture's page into `out`; return the pages. `student` leaves out
+    solutions and rubrics (the student edition, `python -m helpers.maintainer.editions`).
 
     `out` must be new, empty or a previous build (see `check_output_folder`); a previous build's pages are
     replaced, and nothing else is ever deleted.
@@ -198,7 +202,7 @@ def build_site(out: Path) -> list[Path]:
     (out / MARKER).write_text("\n".join([MARKER_HEADER, "index.html", *sorted(pages)]) + "\n", encoding="utf-8")
     written[0].write_text(index_page(lectures), encoding="utf-8")
     for index, lecture in enumerate(lectures):
-        notebook = prepare(nbformat.read(NOTEBOOKS_DIR / lecture.filename, as_version=4), pages)
+        notebook = prepare(nbformat.read(NOTEBOOKS_DIR / lecture.filename, as_version=4), pages, student)
         resources = {"metadata": {"name": f"Lecture {lecture.number} — {lecture.title}"},
                      "course_nav": navigation(lectures, index)}
         body, _ = exporter.from_notebook_node(notebook, resources=resources)

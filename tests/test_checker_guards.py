@@ -1,0 +1,121 @@
+"""The checker's guards for what a learner's code does besides returning a value: inputs changed in place,
+globals the lecture relies on, code that never stops or eats memory, and predictions that are not a choice."""
+import contextlib
+
+import pytest
+import torch
+
+from helpers.exercises import checking
+from helpers.exercises.checking import Case, Hint, check_function
+
+
+def sorted_copy(items):
+    return sorted(items)
+
+
+def scaled(x):
+    return x / 2
+
+
+def insert_sorted(items):
+    items.insert(0, min(items))
+    items.pop(0)
+    items.sort()
+    return items
+
+
+def extend_then_cut(items):
+    items.extend([0])
+    return sorted(items[:-1])
+
+
+def halve_in_place(x):
+    x /= 2
+    return x
+
+
+def roll_in_place(x):
+    x.copy_(x.roll(1))
+    return scaled(x.roll(-1))
+
+
+@pytest.mark.parametrize("learner, reference, case", [
+    (insert_sorted, sorted_copy, Case(([3, 1, 2],))),
+    (extend_then_cut, sorted_copy, Case(([3, 1, 2],))),
+    (halve_in_place, scaled, Case((torch.arange(4.0),))),
+    (roll_in_place, scaled, Case((torch.arange(4.0),))),
+], ids=["list.insert", "list.extend", "tensor /=", "in-place roll"])
+def test_a_function_that_changes_its_input_gets_a_hint(learner, reference, case):
+    with pytest.raises(Hint, match="changed its input argument 1 in place"):
+        check_function(learner, reference, [case], "f")
+
+
+def test_a_function_that_leaves_its_input_alone_passes():
+    check_function(sorted_copy, sorted_copy, [Case(([3, 1, 2],)), Case(([],))], "f")
+    check_function(scaled, scaled, [Case((torch.arange(4.0),))], "f")
+
+
+def test_a_module_switched_to_eval_by_the_learner_counts_as_changed():
+    module = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+
+    def first_layer(m, x):
+        return m[0](x)
+
+    def switches_to_eval(m, x):
+        m.eval()
+        return m[0](x)
+
+    with pytest.raises(Hint, match="changed its input argument 1"):
+        check_function(switches_to_eval, first_layer, [Case((module, torch.ones(1, 2)))], "f")
+    check_function(first_layer, first_layer, [Case((module, torch.ones(1, 2)))], "f")
+
+
+def test_a_loop_that_never_ends_is_stopped_with_a_hint(monkeypatch):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+
+    def pad_forever(items):
+        while len(items) < 5:
+            items = items + []
+        return items
+
+    with pytest.raises(Hint, match="still running after 0.5 s"):
+        check_function(pad_forever, sorted_copy, [Case(([1],))], "pad")
+
+
+@pytest.mark.skipif(checking.resource is None, reason="no address-space limit on this platform (Windows)")
+def test_memory_a_runaway_function_takes_is_capped(monkeypatch):
+    monkeypatch.setattr(checking, "MEMORY_BUDGET_BYTES", 300 * 1024**2)
+
+    def grow_forever(items):
+        grown = []
+        while True:
+            grown.append(bytearray(50 * 1024**2))
+
+    with pytest.raises(Hint, match="GB of memory|still running"):
+        check_function(grow_forever, sorted_copy, [Case(([1],))], "grow")
+    assert bytearray(400 * 1024**2), "the limit is lifted after the check"
+
+
+def test_a_changed_default_dtype_is_noticed_and_undone(capsys):
+    torch.set_default_dtype(torch.float64)
+    checking.check(next(iter(checking.registered_exercises())), 0)
+    assert torch.get_default_dtype() == torch.float32
+    assert "set back to torch.float32" in capsys.readouterr().out
+
+
+def test_a_lecture_name_bound_to_something_else_gets_a_hint():
+    assert "'device' now holds" in checking.changed_globals({"device": "cpu", "torch": torch})
+    assert "'torch' now holds" in checking.changed_globals({"torch": 3})
+    assert checking.changed_globals({"torch": torch, "device": torch.device("cpu")}) is None
+
+
+def test_a_prediction_that_is_not_a_choice_gets_a_hint_not_a_traceback(capsys):
+    question = "98.p"                                  # lecture 98 does not exist: registered for this test only
+    with contextlib.suppress(ValueError):             # already registered by an earlier run in this process
+        checking.prediction(question, ["A", "B"])
+    for wrong in ("Z", 3, "", None):
+        checking.predict(question, wrong)
+        out = capsys.readouterr().out
+        assert out.startswith(f"❌ Prediction {question}") and "answer = 'A'" in out
+    checking.predict(question, " b ")
+    assert "you predicted B" in capsys.readouterr().out
