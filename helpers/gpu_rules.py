@@ -140,7 +140,7 @@ class GpuRules(TorchFunctionMode):
             self._mark([result])
             return result
         result = func(*args, **kwargs)
-        if target is None and was_marked:
+        if target == SIMULATED_DEVICE or (target is None and was_marked):  # e.g. .to(device, dtype), .to(dtype)
             self._mark([result])
         elif target is not None and target != SIMULATED_DEVICE and was_marked:
             result = result.clone()  # a fresh storage: the CPU copy is not on the device

@@ -86,6 +86,9 @@ def test_moving_leaves_the_cpu_original_unmarked(rules):
     assert rules.is_marked(moved) and not rules.is_marked(original)
     assert (original + 1).device == torch.device("cpu")  # still usable with other CPU tensors
     assert not rules.is_marked(original[None] * torch.ones(2, 3))
+    for converted in (moved.to(DEV, torch.float16), moved.to(moved.device, torch.int64), moved.half(), moved.to(moved)):
+        assert rules.is_marked(converted), converted.dtype        # a new storage, still on the device
+        assert (converted * moved.to(converted.dtype)).device == DEV
 
 
 def test_environment_variable_turns_it_on_in_a_new_process():
