@@ -52,6 +52,8 @@ def _wavelength(answer: Any) -> None:
         "That is the angular frequency ω_1; a full turn takes 2π/ω_1 positions.": omega,
         "Close: that is 1/ω_1, the positions per radian. A full turn is 2π radians.": 1 / omega,
         "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.": 2 * math.pi * 10000.0 ** (1 / 64),
+        "That is the wavelength of pair 2 (dimensions 4 and 5): i counts pairs, so dimensions 2 and 3 are pair i = 1.":
+            2 * math.pi * 10000.0 ** (4 / 64),
     })
 
 
@@ -63,6 +65,8 @@ def _position_three(answer: Any) -> None:
     flat = answer.detach().cpu().float().flatten()
     expect(not torch.allclose(flat, expected[[0, 2, 1, 3]], atol=1e-4),
            "Those are all sines first, then all cosines. The lecture interleaves: sin, cos, sin, cos.")
+    expect(not torch.allclose(flat, expected[[1, 0, 3, 2]], atol=1e-4),
+           "Each pair is the wrong way round: the even dimension holds the sine, the odd one the cosine.")
     expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10000)]), atol=1e-4),
            "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.")
     expect_tensor(flat, expected, "Your encoding", atol=1e-4)
@@ -78,14 +82,17 @@ def _gpt2_position_parameters(answer: Any) -> None:
     expect(answer == GPT2_CONTEXT * GPT2_D_MODEL, "One row of d_model numbers for each of the context's positions.")
 
 
+def _dot_at_offset(k: int, terms: int = 32) -> float:
+    """Σ_i cos(k ω_i) for d_model = 64 over `terms` values of i (32 pairs is right; 64 is a known mistake)."""
+    return sum(math.cos(k * 10000.0 ** (-2 * i / 64)) for i in range(terms))
+
+
 @exercise("3.4")
 def _dot_product_at_distance(answer: Any) -> None:
-    expected = sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(32))
-    _close_to_printed(answer, expected, "The dot product", {
-        "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.":
-            sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(64)),
-        "Use the distance k = 5 inside the cosine: cos(5·ω_i).":
-            sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),
+    _close_to_printed(answer, _dot_at_offset(7), "The dot product", {
+        "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.": _dot_at_offset(7, terms=64),
+        "Use the distance k = 7 inside the cosine: cos(7·ω_i).": _dot_at_offset(1),
+        "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.": _dot_at_offset(5),
     })
 
 
