@@ -54,6 +54,7 @@ def _wavelength(answer: Any) -> None:
         "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.": 2 * math.pi * 10000.0 ** (1 / 64),
         "That is the wavelength of pair 2 (dimensions 4 and 5): i counts pairs, so dimensions 2 and 3 are pair i = 1.":
             2 * math.pi * 10000.0 ** (4 / 64),
+        "2π is the wavelength of pair 0 (ω_0 = 1); pair 1 turns more slowly, at ω_1 = 10000^(-2·1/64).": 2 * math.pi,
     })
 
 
@@ -69,6 +70,8 @@ def _position_three(answer: Any) -> None:
            "Each pair is the wrong way round: the even dimension holds the sine, the odd one the cosine.")
     expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10000)]), atol=1e-4),
            "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.")
+    expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10)]), atol=1e-4),
+           "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.")
     expect_tensor(flat, expected, "Your encoding", atol=1e-4)
 
 
@@ -93,6 +96,8 @@ def _dot_product_at_distance(answer: Any) -> None:
         "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.": _dot_at_offset(7, terms=64),
         "Use the distance k = 7 inside the cosine: cos(7·ω_i).": _dot_at_offset(1),
         "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.": _dot_at_offset(5),
+        "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.":
+            sum(math.cos(7 * 10000.0 ** (-i / 64)) for i in range(32)),
     })
 
 
