@@ -1,6 +1,8 @@
 """The course corpus in data/corpus/: an original story, read as one string."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from helpers.course import ROOT
 
 CORPUS_DIR = ROOT / "data" / "corpus"
@@ -20,8 +22,22 @@ def load_corpus(name: str = DEFAULT) -> str:
         if name.removesuffix(".txt") not in known:
             raise ValueError(f"There is no corpus {name!r} in data/corpus/. Available: {', '.join(known)} "
                              "(or call load_corpus() for the course's story).")
-        return (CORPUS_DIR / f"{name.removesuffix('.txt')}.txt").read_text(encoding="utf-8")
+        return _read(CORPUS_DIR / f"{name.removesuffix('.txt')}.txt")
     if not CORPUS_PATH.is_file():
         raise FileNotFoundError(f"The course corpus is missing: {CORPUS_PATH}. Restore it with "
                                 "`git checkout -- data/corpus` from the course folder.")
-    return CORPUS_PATH.read_text(encoding="utf-8")
+    return _read(CORPUS_PATH)
+
+
+def _read(path: Path) -> str:
+    """A corpus file as UTF-8 text; a file saved in another encoding or damaged gets a clear error and a repair."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start} cannot be decoded): it was saved in another "
+                         "encoding or damaged. Save it as UTF-8, or restore the course's copy with "
+                         "`git checkout -- data/corpus` from the course folder.") from None
+    if not text.strip():
+        raise ValueError(f"{path} is empty: restore the course's copy with `git checkout -- data/corpus` from the "
+                         "course folder.")
+    return text

@@ -1,4 +1,8 @@
-"""Pick the device the lectures run on: CUDA, then Apple MPS, then CPU, unless COURSE_DEVICE says otherwise."""
+"""Pick the device the lectures run on: CUDA, then Apple MPS, then CPU, unless COURSE_DEVICE says otherwise.
+
+COURSE_DEVICE=simulate-mps (or simulate-cuda) runs on the CPU under that GPU's rules (helpers/gpu_rules.py): the
+tests use it to prove every lecture would run on an Apple or NVIDIA GPU without having one.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -11,8 +15,8 @@ import torch
 from helpers.validation import whole_number
 
 ENV_VAR = "COURSE_DEVICE"
-CHOICES = ("cpu", "cuda", "mps")
-_DEVICE_NAME = re.compile(r"cpu|mps|cuda(:\d+)?")
+CHOICES = ("cpu", "cuda", "mps", "simulate-mps", "simulate-cuda")
+_DEVICE_NAME = re.compile(r"cpu|mps|cuda(:\d+)?|simulate-(mps|cuda)")
 MAX_THREADS = 4 * (os.cpu_count() or 1)  # more threads than this only slows torch down (and a typo could start 10**6)
 
 
@@ -25,7 +29,8 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
     """Return the device to use and a one-line reason.
 
     `requested` (or the COURSE_DEVICE environment variable) may be "cpu", "cuda", "cuda:N" or "mps";
-    left empty, the best available device is chosen.
+    left empty, the best available device is chosen. "simulate-mps" / "simulate-cuda" return the CPU device
+    "cpu:0" and enforce that GPU's rules from then on (a test mode: see helpers/gpu_rules.py).
     """
     source = "argument"
     if requested is None:
@@ -46,7 +51,12 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
     kind = name.split(":", 1)[0]
     if not _DEVICE_NAME.fullmatch(name):
         raise ValueError(f"Unknown device {requested!r} (from {source}). "
-                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps.")
+                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps (tests: simulate-mps, simulate-cuda).")
+    if name.startswith("simulate-"):
+        from helpers.gpu_rules import SIMULATED_DEVICE, simulate
+
+        simulate(name.removeprefix("simulate-"))
+        return SIMULATED_DEVICE, f"the CPU under {name.removeprefix('simulate-').upper()} rules, chosen by {source}"
     if kind == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"{requested!r} was requested ({source}) but PyTorch sees no CUDA GPU. "
                            f"Use 'cpu', or install a CUDA build of torch on a machine with a GPU.")

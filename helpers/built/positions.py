@@ -151,7 +151,7 @@ def rope(x: torch.Tensor, base: float = 10000.0, positions: torch.Tensor | None 
     if positions.shape != (seq_len,):
         raise ValueError(f"positions has shape {tuple(positions.shape)} but x has seq_len={seq_len}: "
                          f"give one position per token, shape ({seq_len},).")
-    _finite(positions.double(), "positions")
+    _finite(positions, "positions")  # isfinite works on any dtype; .double() would fail on an Apple GPU
     exact = torch.float64 if x.dtype == torch.float64 else torch.float32
     omega = base ** (-torch.arange(0, head_dim, 2, dtype=exact, device=x.device) / head_dim)
     angles = positions.to(x.device, exact)[:, None] * omega

@@ -18,7 +18,6 @@ from helpers.exercises.checking import (
     check_function,
     exercise,
     expect,
-    expect_close,
     expect_real_tensor,
     expect_tensor,
     expect_type,
@@ -28,13 +27,34 @@ from helpers.exercises.checking import (
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
 
+def _close_to_printed(answer: Any, expected: float, what: str, mistakes: dict[str, float]) -> None:
+    """Accept `expected` to the lecture's printed precision (two decimals: 23.5 passes for 23.50); name a known
+    mistake at that precision; an answer rounded more coarsely gets a hint about rounding, not about the formula."""
+    expect_type(answer, (int, float), what)
+    if isinstance(answer, torch.Tensor):
+        answer = answer.detach().item()            # a 0-d tensor, perhaps with requires_grad: its number
+    if abs(answer - expected) <= 0.005 + 1e-9:
+        return
+    for hint, wrong in mistakes.items():
+        if abs(answer - wrong) <= 0.005 + 1e-9:
+            raise Hint(hint)
+    if abs(answer - expected) < 1:
+        raise Hint(f"{what} {answer} is close but rounded too far: give at least two decimals, as the lecture "
+                   "prints them." if answer == round(answer, 1) else
+                   f"{what} {answer} is close but off at two decimals: keep full precision, or round (not cut).")
+    raise Hint(f"{what} is not right yet; re-read the formula step by step.")
+
+
 @exercise("3.1")
 def _wavelength(answer: Any) -> None:
     omega = 10000.0 ** (-2 / 64)
-    expect_close(answer, 2 * math.pi / omega, "The wavelength", {
+    _close_to_printed(answer, 2 * math.pi / omega, "The wavelength", {
         "That is the angular frequency ω_1; a full turn takes 2π/ω_1 positions.": omega,
         "Close: that is 1/ω_1, the positions per radian. A full turn is 2π radians.": 1 / omega,
         "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.": 2 * math.pi * 10000.0 ** (1 / 64),
+        "That is the wavelength of pair 2 (dimensions 4 and 5): i counts pairs, so dimensions 2 and 3 are pair i = 1.":
+            2 * math.pi * 10000.0 ** (4 / 64),
+        "2π is the wavelength of pair 0 (ω_0 = 1); pair 1 turns more slowly, at ω_1 = 10000^(-2·1/64).": 2 * math.pi,
     })
 
 
@@ -46,8 +66,12 @@ def _position_three(answer: Any) -> None:
     flat = answer.detach().cpu().float().flatten()
     expect(not torch.allclose(flat, expected[[0, 2, 1, 3]], atol=1e-4),
            "Those are all sines first, then all cosines. The lecture interleaves: sin, cos, sin, cos.")
+    expect(not torch.allclose(flat, expected[[1, 0, 3, 2]], atol=1e-4),
+           "Each pair is the wrong way round: the even dimension holds the sine, the odd one the cosine.")
     expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10000)]), atol=1e-4),
            "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.")
+    expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10)]), atol=1e-4),
+           "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.")
     expect_tensor(flat, expected, "Your encoding", atol=1e-4)
 
 
@@ -61,14 +85,19 @@ def _gpt2_position_parameters(answer: Any) -> None:
     expect(answer == GPT2_CONTEXT * GPT2_D_MODEL, "One row of d_model numbers for each of the context's positions.")
 
 
+def _dot_at_offset(k: int, terms: int = 32) -> float:
+    """Σ_i cos(k ω_i) for d_model = 64 over `terms` values of i (32 pairs is right; 64 is a known mistake)."""
+    return sum(math.cos(k * 10000.0 ** (-2 * i / 64)) for i in range(terms))
+
+
 @exercise("3.4")
 def _dot_product_at_distance(answer: Any) -> None:
-    expected = sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(32))
-    expect_close(answer, expected, "The dot product", {
-        "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.":
-            sum(math.cos(5 * 10000.0 ** (-2 * i / 64)) for i in range(64)),
-        "Use the distance k = 5 inside the cosine: cos(5·ω_i).":
-            sum(math.cos(10000.0 ** (-2 * i / 64)) for i in range(32)),
+    _close_to_printed(answer, _dot_at_offset(7), "The dot product", {
+        "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.": _dot_at_offset(7, terms=64),
+        "Use the distance k = 7 inside the cosine: cos(7·ω_i).": _dot_at_offset(1),
+        "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.": _dot_at_offset(5),
+        "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.":
+            sum(math.cos(7 * 10000.0 ** (-i / 64)) for i in range(32)),
     })
 
 
@@ -164,6 +193,9 @@ def _rows_problem(got: Any, table: torch.Tensor, seq_len: int, where: str) -> No
                                   "flows back): training could never change them. Leave out .detach(), .data and "
                                   "torch.no_grad().")
         return
+    if isinstance(got, torch.Tensor) and got.dim() == 2 and got.shape[0] == seq_len + 1:
+        raise Hint(f"{where}: one row too many ({seq_len + 1}): a sequence of {seq_len} tokens has positions "
+                   f"0..{seq_len - 1}, which torch.arange({seq_len}) gives.")
     shifted = table[1:seq_len + 1].detach()
     if isinstance(got, torch.Tensor) and got.shape == shifted.shape and torch.equal(got.detach().cpu(), shifted.cpu()):
         raise Hint(f"{where}: your rows are positions 1..{seq_len}, but the first token is at position 0, "
@@ -185,6 +217,9 @@ def _learned_positions_module(answer: Any) -> None:
                "indented inside the class). Calling a module runs its forward.")
         parameters = list(module.parameters())
         count = sum(p.numel() for p in parameters)
+        expect(count == 0 or count != (context_length + 1) * d_model,
+               f"{where} has one row too many ({context_length + 1} rows of {d_model}): positions run from 0 to "
+               f"context_length - 1, so context_length={context_length} rows are enough.")
         expect(count == context_length * d_model,
                f"{where} has {count} trainable numbers; a table with one row of d_model={d_model} numbers for each "
                f"of the {context_length} positions has {context_length * d_model}. Make the table a parameter "

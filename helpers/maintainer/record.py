@@ -122,13 +122,18 @@ def mark_slides(notebook: nbformat.NotebookNode, keep: bool = False) -> None:
 def save_atomically(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Write the notebook to a temporary file beside `path`, then rename it over `path` (never half a file)."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".ipynb.tmp", dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".ipynb.tmp", dir=path.parent)
+    except OSError as error:
+        raise RecordRefused(_unwritable(path.parent, error)) from None
     os.close(handle)
     try:
         nbformat.write(notebook, temporary)
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o777)
         os.replace(temporary, path)
+    except OSError as error:
+        raise RecordRefused(_unwritable(path, error)) from None
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
@@ -144,7 +149,16 @@ def check_notebook_path(path: Path) -> Path:
     if path.suffix != ".ipynb":
         raise RecordRefused(f"{path} is not a notebook (.ipynb). "
                             "Pass a lecture notebook, e.g. notebooks/00_setup.ipynb.")
+    for target in (path.parent, path):  # refuse before a minute of execution, not at the save
+        if not os.access(target, os.W_OK):
+            raise RecordRefused(_unwritable(target, PermissionError(13, "read-only")))
     return path
+
+
+def _unwritable(target: Path, error: OSError) -> str:
+    """Why a notebook cannot be saved, and what to do; the notebook on disk is unchanged."""
+    return (f"cannot write {target} ({error.strerror or error}); the notebook was not changed. Make it writable "
+            "(e.g. chmod u+w), or copy the course to a folder you can write to and record there.")
 
 
 def prepare(notebook: nbformat.NotebookNode, filename: str, setup: str | None = None,

@@ -17,6 +17,7 @@ import base64
 import copy
 import html
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -193,6 +194,17 @@ def build_site(out: Path, student: bool = False) -> list[Path]:
     except OSError as error:
         raise SiteFolderError(f"cannot create --out {out} ({error.strerror or error}): a folder on the way is a file, "
                               "or it is not writable. Give a folder you can write to, e.g. --out site.") from None
+    if not os.access(out, os.W_OK):
+        raise SiteFolderError(f"--out {out} is read-only. Give a folder you can write to, e.g. --out site.")
+    try:
+        return _write_site(out)
+    except OSError as error:
+        raise SiteFolderError(f"cannot write into --out {out} ({error.strerror or error}; at {error.filename}): "
+                              "give a folder you can write to, e.g. --out site.") from None
+
+
+def _write_site(out: Path) -> list[Path]:
+    """build_site's writing part (a previous build's pages replaced); any OSError becomes a SiteFolderError there."""
     for name in previous_build(out) or []:
         (out / name).unlink(missing_ok=True)
     lectures = present_lectures()
