@@ -408,3 +408,12 @@ def test_lecture0_accepts_numpy_integers(capsys):
     assert verdict(capsys, "0.2", ids) == "✅ Exercise 0.2: correct!\n"
     assert verdict(capsys, "1.2", list(np.array(gpt2().encode("Chapter 1<|endoftext|>Chapter 2",
                                                               allowed_special="all")))).startswith("✅")
+
+
+def test_lecture0_batch_must_be_on_the_course_device(capsys, monkeypatch):
+    from helpers.exercises import lecture00
+    zeros = torch.zeros(2, 5, dtype=torch.long)
+    assert verdict(capsys, "0.3", zeros) == "✅ Exercise 0.3: correct!\n"
+    monkeypatch.setattr(lecture00, "pick_device", lambda: (torch.device("cuda"), "a GPU"))
+    out = verdict(capsys, "0.3", zeros)
+    assert out.startswith("❌ Exercise 0.3: not yet. Hint: The tensor is on cpu") and ".to(device)" in out

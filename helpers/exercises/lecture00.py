@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from helpers.device import pick_device
 from helpers.exercises.checking import exercise, expect, expect_type, prediction
 from helpers.plotting import PIPELINE_STEPS
 from helpers.tokenizer_files import gpt2
@@ -37,7 +38,11 @@ def _batch_on_device(answer: Any) -> None:
     expect_type(answer, torch.Tensor, "Your answer")
     expect(tuple(answer.shape) == (2, 5), f"The shape should be (batch=2, seq_len=5), not {tuple(answer.shape)}.")
     expect(answer.dtype == torch.int64, f"Token ids are whole numbers: use dtype torch.long, not {answer.dtype}.")
-    expect(bool((answer.cpu() == 0).all()), "Every entry should be 0: try torch.zeros(...).")
+    expect(bool((answer.cpu() == 0).all()), "Every entry should be 0; PyTorch can make a tensor of zeros of a given "
+                                            "shape in one call.")
+    expected = pick_device()[0]
+    expect(answer.device.type == expected.type, f"The tensor is on {answer.device.type}, but the course's device is "
+                                                f"{expected}: move it there with .to(device) after creating it.")
 
 
 @exercise("0.4")
