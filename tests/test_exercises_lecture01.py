@@ -410,6 +410,18 @@ def test_lecture0_accepts_numpy_integers(capsys):
                                                               allowed_special="all")))).startswith("✅")
 
 
+@pytest.mark.parametrize("answer", ["Token embeddings", " token  embeddings ", "TOKEN EMBEDDINGS"])
+def test_lecture0_step_name_ignores_capitals_and_spaces(capsys, answer):
+    assert verdict(capsys, "0.4", answer) == "✅ Exercise 0.4: correct!\n"
+
+
+@pytest.mark.parametrize("answer, hint", [([23205.0, 1842.0], "whole number"), (["23205", "1842"], "whole number"),
+                                          ([[23205], [1842]], "whole number"), ([23205, 1842, 0], "not 3 items")])
+def test_lecture0_ids_of_the_wrong_kind_get_their_own_hint(capsys, answer, hint):
+    out = verdict(capsys, "0.2", answer)
+    assert out.startswith("❌ Exercise 0.2: not yet. Hint:") and hint in out
+
+
 def test_lecture0_batch_must_be_on_the_course_device(capsys, monkeypatch):
     from helpers.exercises import lecture00
     zeros = torch.zeros(2, 5, dtype=torch.long)

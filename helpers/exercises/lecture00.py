@@ -26,8 +26,9 @@ def _token_count(answer: Any) -> None:
 @exercise("0.2")
 def _space_matters(answer: Any) -> None:
     expect_type(answer, (list, tuple), "Your answer")
-    expect(len(answer) == 2 and all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in answer),
-           "Give two ids as a list: [id of 'love', id of ' love'].")
+    expect(len(answer) == 2, f"Give exactly two ids, [id of 'love', id of ' love'], not {len(answer)} items.")
+    expect(all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in answer),
+           "Each id is a whole number (an int), as enc.encode returns it: [id of 'love', id of ' love'].")
     enc = gpt2()
     expect(answer[0] == enc.encode("love")[0], "The first id should be the one for 'love' without a space.")
     expect(answer[1] == enc.encode(" love")[0], "The second id should be the one for ' love', with a leading space.")
@@ -48,6 +49,7 @@ def _batch_on_device(answer: Any) -> None:
 @exercise("0.4")
 def _pipeline_step(answer: Any) -> None:
     expect_type(answer, str, "The step's name")
+    answer = " ".join(answer.lower().split())    # capitals and extra spaces do not change the name
     expect(answer in PIPELINE_STEPS, f"Use one of the names on the map: {', '.join(PIPELINE_STEPS)}.")
     expect(answer == "token embeddings", "Look for the step whose input is a list of integers and whose output "
                                          "is a list of vectors.")
