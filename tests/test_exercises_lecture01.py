@@ -416,7 +416,7 @@ def test_lecture0_step_name_ignores_capitals_and_spaces(capsys, answer):
 
 
 @pytest.mark.parametrize("answer, hint", [([23205.0, 1842.0], "whole number"), (["23205", "1842"], "whole number"),
-                                          ([[23205], [1842]], "whole number"), ([23205, 1842, 0], "not 3 items")])
+                                          ([[23205], [1842]], "not a list"), ([23205, 1842, 0], "not 3 items")])
 def test_lecture0_ids_of_the_wrong_kind_get_their_own_hint(capsys, answer, hint):
     out = verdict(capsys, "0.2", answer)
     assert out.startswith("❌ Exercise 0.2: not yet. Hint:") and hint in out

@@ -28,7 +28,8 @@ def _space_matters(answer: Any) -> None:
     expect_type(answer, (list, tuple), "Your answer")
     expect(len(answer) == 2, f"Give exactly two ids, [id of 'love', id of ' love'], not {len(answer)} items.")
     expect(all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in answer),
-           "Each id is a whole number (an int), as enc.encode returns it: [id of 'love', id of ' love'].")
+           "Each of the two items is one id, a whole number (an int), not a list, a string or a "
+           "float: [id of 'love', id of ' love'].")
     enc = gpt2()
     expect(answer[0] == enc.encode("love")[0], "The first id should be the one for 'love' without a space.")
     expect(answer[1] == enc.encode(" love")[0], "The second id should be the one for ' love', with a leading space.")
