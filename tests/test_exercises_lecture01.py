@@ -165,8 +165,9 @@ def decode_no_range_check(ids):
 
 
 def decode_list_table_upper_check_only(ids):
-    if any(i >= len(TOKEN_BYTES) for i in ids):
-        raise ValueError("id too large for GPT-2")
+    for i in ids:
+        if i >= len(TOKEN_BYTES):
+            raise ValueError(f"id {i} too large for GPT-2")
     return b"".join(TOKEN_BYTES[i] for i in ids).decode("utf-8", "replace")
 
 
@@ -205,7 +206,14 @@ def decode_returns_tokens(ids):
     return [TOKEN_BYTES[i].decode("utf-8", "replace") for i in ids]
 
 
+def decode_error_without_the_id(ids):
+    if any(i not in ID_TO_TOKEN for i in ids):
+        raise ValueError("bad id")
+    return bytes(CHAR_TO_BYTE[c] for i in ids for c in ID_TO_TOKEN[i]).decode("utf-8", errors="replace")
+
+
 @pytest.mark.parametrize("learner, first_case, cause", [
+    (decode_error_without_the_id, "gpt2_decode_mine([50257]) your function raised ValueError: bad id", "put 50257"),
     (decode_without_byte_map, "the ids of 'I love LLMs'", "stand-in characters (Ġ for a space"),
     (decode_token_by_token, "the ids of \"Émile's café", "Decode the bytes of all the tokens together"),
     (decode_ignoring_errors, "🎻 cut after 2 of its 3 tokens", "The incomplete character vanished"),

@@ -185,8 +185,11 @@ def _gpt2_decode_mine(answer: Any) -> None:
         advice = f"id {bad} is not in GPT-2's vocabulary (0 to 50,256): raise a ValueError that names it."
         try:
             got = answer(list(ids))
-        except ValueError:
-            continue
+        except ValueError as error:
+            if str(bad) in str(error) or f"{bad:,}" in str(error):
+                continue
+            raise Hint(f"{where} your function raised ValueError: {error}. Right error, but the statement asks it to "
+                       f"name the id: put {bad} in the message, so the caller knows which id to fix.") from None
         except LEARNER_CRASHES as error:
             if isinstance(error, NotImplementedError):
                 raise learner_crash(error, where) from None
