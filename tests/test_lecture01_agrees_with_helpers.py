@@ -12,7 +12,6 @@ from helpers.built import simple_tokenizer, windows
 from helpers.built.text_to_ids import encode
 from helpers.corpus import load_corpus
 from helpers.course import NOTEBOOKS_DIR
-from helpers.exercises import lecture01
 from helpers.maintainer.record import tagged_cell
 from helpers.tokenizer_files import gpt2
 from notebook_code import definitions
@@ -30,7 +29,7 @@ def run_cells(notebook: str, *tags: str) -> dict:
     return namespace
 
 
-BPE = run_cells("01_tokenization.ipynb", "defines-merge", "defines-gpt2-merges", "defines-bytes-to-unicode",
+BPE = run_cells("01_tokenization.ipynb", "defines-merge", "defines-bytes-to-unicode", "defines-gpt2-files",
                 "defines-gpt2-split", "defines-merge-by-rank", "defines-gpt2-encode")
 CORPUS = load_corpus()
 SPECIALS = ["<|unk|>", "<|endoftext|>"]
@@ -88,9 +87,14 @@ def test_notebook_bpe_gives_tiktokens_ids(text):
     assert BPE["gpt2_encode"](text) == gpt2().encode(text)
 
 
-def test_notebook_merge_by_rank_is_the_exercise_reference():
-    ranks = BPE["ranks"]
-    for word in ["Ġlowest", "ĠBrindlemoor", "Hello", "aaaa", "ĠTokenization"]:
-        assert BPE["merge_by_rank"](word, ranks) == lecture01.merge_by_rank(word, ranks)
-    for case in lecture01.merge_cases():
-        assert BPE["merge_by_rank"](*case.args) == lecture01.merge_by_rank(*case.args)
+def test_notebook_files_give_gpt2s_vocabulary():
+    encoder, merges = BPE["encoder"], BPE["gpt2_merges"]
+    assert len(encoder) == gpt2().n_vocab == 256 + len(merges) + 1
+    assert all(encoder[left + right] == 256 + rank for rank, (left, right) in enumerate(merges))
+
+
+def test_notebook_merge_by_rank_merges_lowest_rank_first_everywhere():
+    ranks = {("a", "a"): 0, ("b", "c"): 1, ("a", "b"): 2}
+    assert BPE["merge_by_rank"]("aaaa", ranks) == ["aa", "aa"]
+    assert BPE["merge_by_rank"]("abc", ranks) == ["a", "bc"]
+    assert BPE["merge_by_rank"]("x", ranks) == ["x"]

@@ -1,22 +1,32 @@
-"""Checkers for Lecture 1's exercises (GPT-2's tokens, its special token, sliding windows, merges by rank)."""
+"""Checkers for Lecture 1's exercises (GPT-2's tokens, its special token, windows, GPT-2's decoder, batching)."""
 from __future__ import annotations
 
+import copy
 import functools
-import math
+import json
 import numbers
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
+from torch.utils.data import DataLoader, Dataset
 
 from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
-from helpers.built.windows import sliding_windows
+from helpers.built.windows import WindowDataset, sliding_windows
 from helpers.corpus import load_corpus
-from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
-from helpers.tokenizer_files import GPT2_DIR
-
-Pair = tuple[str, str]
+from helpers.exercises.checking import (
+    LEARNER_CRASHES,
+    Case,
+    Hint,
+    _difference,
+    check_function,
+    exercise,
+    expect,
+    expect_type,
+    learner_crash,
+    prediction,
+)
+from helpers.tokenizer_files import GPT2_DIR, gpt2
 
 prediction("1.p", ["A", "B", "C", "D"])  # how many times more GPT-2 tokens the Hindi sentence takes than the English
 
@@ -28,6 +38,8 @@ def _pieces_of_a_name(answer: Any) -> None:
            "Give the tokens as strings: decode each id on its own, enc.decode([i]).")
     expected = token_pieces(encode(" Quillon"))
     expect(list(answer) != token_pieces(encode("Quillon")), "Keep the leading space: encode ' Quillon', not 'Quillon'.")
+    expect(not any("Ġ" in piece for piece in answer),
+           "Write the space as a space ' ', not as 'Ġ' (that is how the vocabulary file spells it): enc.decode([i]).")
     expect("".join(answer) == " Quillon", "Joined together, the pieces should give back ' Quillon' exactly.")
     expect(list(answer) == expected, "Those pieces spell the name, but they are not GPT-2's split. Use enc.encode.")
 
@@ -42,231 +54,235 @@ def _special_token_allowed(answer: Any) -> None:
     expect(answer != encode(text, disallowed_special=()),
            f"You encoded {ENDOFTEXT} as ordinary text (several pieces). Allow the special token instead.")
     expect(answer == encode(text, allowed_special={ENDOFTEXT}),
-           f"Encode the whole string with allowed_special={{'{ENDOFTEXT}'}}; it should contain 50256 once.")
+           f"Not GPT-2's ids for this text yet. Encode the whole string at once (both chapters) with enc; by default "
+           f"enc refuses {ENDOFTEXT}, and section 4 shows how to say that you mean the special token. The ids "
+           "should contain 50256 exactly once.")
 
 
 @exercise("1.3")
 def _number_of_windows(answer: Any) -> None:
     expect_type(answer, int, "The number of windows")
     ids = torch.tensor(encode(load_corpus()))
-    expected = sliding_windows(ids, 64, 32)[0].shape[0]
+    # 16 and 5 make the usual slip, forgetting that the last window needs one more id as its target, give a
+    # different count (len(ids) - 16 is a multiple of 5); with 64 and 32 both formulas gave 339.
+    expected = sliding_windows(ids, 16, 5)[0].shape[0]
     expect(answer != expected + 1, "One too many: the last window also needs the id after it as a target.")
-    expect(answer != len(ids) // 64, "Windows overlap here: a new one starts every 32 ids, not every 64.")
-    expect(answer == expected, "Count the start positions 0, 32, 64, ... that leave room for 64 inputs and one "
+    expect(answer != len(ids) // 16, "Windows overlap here: a new one starts every 5 ids, not every 16.")
+    expect(answer == expected, "Count the start positions 0, 5, 10, ... that leave room for 16 inputs and one "
                                "target after them.")
 
 
-# ---- Exercise 1.4: sliding windows (build it) -------------------------------------------------------------------
+# ---- Shared by the build-its: the learner's input must come back unchanged, and crashes get their own hints ------
 
-def _windows_by_starts(ids: torch.Tensor, context_length: int, starts: range,
-                       target: Callable[[int], torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    return (torch.stack([ids[s:s + context_length] for s in starts]), torch.stack([target(s) for s in starts]))
-
-
-def _targets_not_shifted(ids, context_length, stride):
-    inputs, _ = sliding_windows(ids, context_length, stride)
-    return inputs, inputs
-
-
-def _one_window_too_few(ids, context_length, stride):
-    return _windows_by_starts(ids, context_length, range(0, len(ids) - context_length - 1, stride),
-                              lambda s: ids[s + 1:s + context_length + 1])
+def _unchanged(before: Any, after: Any) -> bool:
+    """True if two snapshots of the arguments hold the same values (lists, tensors, window datasets)."""
+    if isinstance(before, torch.Tensor):
+        return isinstance(after, torch.Tensor) and before.shape == after.shape and torch.equal(before, after)
+    if isinstance(before, (list, tuple)):
+        return type(before) is type(after) and len(before) == len(after) and all(map(_unchanged, before, after))
+    if isinstance(before, WindowDataset):
+        return _unchanged((before.inputs, before.targets), (after.inputs, after.targets))
+    return before == after
 
 
-def _one_window_too_many(ids, context_length, stride):
-    return ids.unfold(0, context_length, stride), ids[1:].unfold(0, context_length, stride)
+def _screen(learner: Callable[..., Any], case: Case, where: str,
+            crash_hints: Mapping[type[BaseException], str] = {}) -> None:
+    """Run the learner once on a fresh copy of the case: a hint if it changes its input or crashes."""
+    args = copy.deepcopy(case.args)
+    snapshot = copy.deepcopy(args)
+    try:
+        learner(*args, **copy.deepcopy(case.kwargs))
+    except LEARNER_CRASHES as error:
+        for kind, hint in crash_hints.items():
+            if isinstance(error, kind):
+                raise Hint(f"For {where} your function raised {type(error).__name__}: {error}. {hint}") from None
+        raise learner_crash(error, f"For {where} your function raised") from None
+    expect(_unchanged(snapshot, args), f"For {where}: your function changed its input. The caller still needs it: "
+                                       "build a new result instead of changing what you were given.")
 
 
-def _only_the_next_token(ids, context_length, stride):
-    return _windows_by_starts(ids, context_length, range(0, len(ids) - context_length, stride),
-                              lambda s: ids[s + context_length])
+# ---- Exercise 1.4: GPT-2's decoder (build it) -------------------------------------------------------------------
+
+@functools.cache
+def _token_bytes() -> tuple[bytes, ...]:
+    """Every GPT-2 token's bytes, by id (from tiktoken's GPT-2 encoding, which Lecture 1 checks against the files)."""
+    enc = gpt2()
+    return tuple(enc.decode_single_token_bytes(i) for i in range(enc.n_vocab))
 
 
-def _stride_ignored(ids, context_length, stride):
-    return sliding_windows(ids, context_length, context_length)
+@functools.cache
+def _id_to_token() -> dict[int, str]:
+    """GPT-2's tokens as written in encoder.json (bytes as GPT-2's stand-in characters, Ġ for the space), by id."""
+    encoder = json.loads((GPT2_DIR / "encoder.json").read_text(encoding="utf-8"))
+    return {i: token for token, i in encoder.items()}
 
 
-WINDOW_MISTAKES = {
-    "The targets are the inputs shifted one position to the right: targets[k, t] is the token that follows "
-    "inputs[k, t] in the text.": _targets_not_shifted,
-    "You made one window too few: a window fits as long as one id follows its inputs, so the last window's "
-    "targets may end on the text's last id.": _one_window_too_few,
-    "The last window needs one id after it for its last target: windows of the inputs may not reach the "
-    "text's last id.": _one_window_too_many,
-    "The targets are a whole window too, (num_windows, context_length): one next token for every input "
-    "position, not only for the last one.": _only_the_next_token,
-    "A new window starts every `stride` ids, not every `context_length` ids.": _stride_ignored,
+def gpt2_decode(ids: Sequence[int]) -> str:
+    """GPT-2's decoder: the bytes of all tokens joined, decoded as UTF-8 with U+FFFD for an incomplete character."""
+    table = _token_bytes()
+    for i in ids:
+        if not 0 <= i < len(table):
+            raise ValueError(f"id {i} is not in GPT-2's vocabulary (0 to {len(table) - 1})")
+    return b"".join(table[i] for i in ids).decode("utf-8", errors="replace")
+
+
+DECODE_MISTAKES = {
+    "Your text still holds GPT-2's stand-in characters (Ġ for a space, Ċ for a newline): turn every character of "
+    "a token back into its byte with the inverse of byte_to_char, then decode the bytes.":
+        lambda ids: "".join(_id_to_token()[i] for i in ids),
+    "Decode the bytes of all the tokens together, not token by token: one character can be split across tokens "
+    "(🎻 is three tokens), and each part alone is not a character.":
+        lambda ids: "".join(_token_bytes()[i].decode("utf-8", errors="replace") for i in ids),
+    "The incomplete character vanished: it must show as � (U+FFFD), as enc.decode shows it.":
+        lambda ids: b"".join(_token_bytes()[i] for i in ids).decode("utf-8", errors="ignore"),
+    "Each byte became a character of its own: in UTF-8 a character takes 1 to 4 bytes (é is 2, 🎻 is 4), so "
+    "decode the bytes together as UTF-8.":
+        lambda ids: b"".join(_token_bytes()[i] for i in ids).decode("latin-1"),
+    "Return the text (a str): the bytes still need decoding as UTF-8.":
+        lambda ids: b"".join(_token_bytes()[i] for i in ids),
 }
 
+DECODE_TEXTS = ("I love LLMs", " Brindlemoor's orchestra\n\n\tplays  on.", "Émile's café: 3 naïve 🎻s!",
+                "Кошка, 猫, बिल्ली.", "🎻", f"Chapter 1{ENDOFTEXT}Chapter 2", "\x00\x07 and a\r\nnew line")
 
-def window_cases(random_cases: int = 12) -> list[Case]:
-    """Fixed inputs, edge cases (one window exactly, stride longer than a window or than the text) and random ones."""
-    ids = torch.arange(100, 120)
 
-    def fixed(length: int, context_length: int, stride: int, what: str = "") -> Case:
-        return Case((ids[:length], context_length, stride),
-                    label=f"{what}ids = torch.arange(100, {100 + length}), context_length={context_length}, "
-                          f"stride={stride}")
+def decode_cases(random_cases: int = 12) -> list[Case]:
+    """Texts in several scripts, the empty list, emoji cut between their tokens, and seeded random id lists."""
+    def ids_of(text: str) -> list[int]:
+        return encode(text, allowed_special={ENDOFTEXT})
 
-    cat = torch.tensor(encode("the cat sat on the mat."))
-    cases = [fixed(10, 3, 1), fixed(10, 3, 3), fixed(12, 4, 2),
-             fixed(5, 4, 1, "a text exactly context_length + 1 ids long: "),
-             fixed(20, 3, 5, "a stride longer than a window: "), fixed(8, 2, 50, "a stride longer than the text: "),
-             fixed(6, 1, 1, "windows of one id: "),
-             Case((cat, 3, 2), label="ids = the GPT-2 ids of 'the cat sat on the mat.', context_length=3, stride=2")]
-    generator = torch.Generator().manual_seed(1)
+    cases = [Case((ids_of(DECODE_TEXTS[0]),), label=f"the ids of {DECODE_TEXTS[0]!r}"),
+             Case(([],), label="the empty list: gpt2_decode_mine([])"),
+             *(Case((ids_of(text),), label=f"the ids of {text!r}") for text in DECODE_TEXTS[1:])]
+    violin, two = ids_of("violin 🎻"), ids_of("🎻🎻")
+    cases += [Case((violin[:-1],), label="the ids of 'violin 🎻' without the last (🎻 cut after 2 of its 3 tokens)"),
+              Case((violin[:-2],), label="the ids of 'violin 🎻' without the last 2 (🎻 cut after 1 of its 3 tokens)"),
+              Case((two[:2] + two[3:],), label="the ids of '🎻🎻' without the third (a cut emoji, then a whole one)")]
+    generator = torch.Generator().manual_seed(4)
     for _ in range(random_cases):
-        length = int(torch.randint(5, 41, (1,), generator=generator))
-        context_length = int(torch.randint(1, min(8, length - 1) + 1, (1,), generator=generator))
-        stride = int(torch.randint(1, 11, (1,), generator=generator))
-        random_ids = torch.randint(0, 50257, (length,), generator=generator)
-        cases.append(Case((random_ids, context_length, stride),
-                          label=f"random ids of length {length} (torch.Generator seed 1), "
-                                f"context_length={context_length}, stride={stride}"))
+        length = int(torch.randint(1, 9, (1,), generator=generator))
+        ids = torch.randint(0, len(_token_bytes()), (length,), generator=generator).tolist()
+        cases.append(Case((ids,), label=f"gpt2_decode_mine({ids}) (random ids)"))
     return cases
 
 
+BAD_IDS = ([50257], [-1], [40, 1842, 100_000])
+
+
 @exercise("1.4")
-def _sliding_windows_mine(answer: Any) -> None:
-    check_function(answer, sliding_windows, window_cases(), "sliding_windows_mine", mistakes=WINDOW_MISTAKES)
+def _gpt2_decode_mine(answer: Any) -> None:
+    expect(callable(answer), "Pass your function itself (gpt2_decode_mine, without parentheses).")
+    crash = {UnicodeDecodeError: "These bytes end in the middle of a character (an emoji cut between its tokens), "
+                                 "and decoding must not fail there: the statement says what stands in for an "
+                                 "incomplete character."}
+    for case in decode_cases():
+        where = case.describe("gpt2_decode_mine")
+        _screen(answer, case, where, crash)
+        check_function(answer, gpt2_decode, [case], "gpt2_decode_mine", mistakes=DECODE_MISTAKES)
+    for ids in BAD_IDS:
+        bad = next(i for i in ids if not 0 <= i < len(_token_bytes()))
+        where = f"For gpt2_decode_mine({ids})"
+        advice = f"id {bad} is not in GPT-2's vocabulary (0 to 50,256): raise a ValueError that names it."
+        try:
+            got = answer(list(ids))
+        except ValueError as error:
+            if str(bad) in str(error) or f"{bad:,}" in str(error):
+                continue
+            raise Hint(f"{where} your function raised ValueError: {error}. Right error, but the statement asks it to "
+                       f"name the id: put {bad} in the message, so the caller knows which id to fix.") from None
+        except LEARNER_CRASHES as error:
+            if isinstance(error, NotImplementedError):
+                raise learner_crash(error, where) from None
+            raise Hint(f"{where} your function raised {type(error).__name__}: {error}. {advice}") from None
+        negative = " A negative index counts from the end of a list, so -1 silently picks a real token." * (bad < 0)
+        raise Hint(f"{where} your function returned {got!r}, but {advice}{negative}")
 
 
-# ---- Exercise 1.5: apply BPE merges by rank (build it) ------------------------------------------------------------
+# ---- Exercise 1.5: batches as a DataLoader makes them (build it) ----------------------------------------------
 
-def merge(symbols: Sequence[str], pair: Pair) -> tuple[str, ...]:
-    """Replace every occurrence of `pair` (left to right, not overlapping) by the joined symbol."""
-    out, i = [], 0
-    while i < len(symbols):
-        if tuple(symbols[i:i + 2]) == pair:
-            out.append(symbols[i] + symbols[i + 1])
-            i += 2
-        else:
-            out.append(symbols[i])
-            i += 1
-    return tuple(out)
+def batches(dataset: Dataset, batch_size: int, drop_last: bool = False) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """PyTorch's own batches: DataLoader(dataset, batch_size, drop_last), in order, as (inputs, targets) pairs."""
+    return [tuple(batch) for batch in DataLoader(dataset, batch_size=batch_size, drop_last=drop_last)]
 
 
-def merge_by_rank(word: str | Sequence[str], ranks: Mapping[Pair, int]) -> list[str]:
-    """GPT-2's BPE for one word: merge the lowest-ranked adjacent pair (every occurrence), until no pair has a rank."""
-    symbols = tuple(word)
-    while len(symbols) > 1:
-        best = min(zip(symbols, symbols[1:]), key=lambda pair: ranks.get(pair, math.inf))
-        if best not in ranks:
-            break
-        symbols = merge(symbols, best)
-    return list(symbols)
+def _batch_difference(got: Any, expected: list) -> str | None:
+    """None if `got` holds the expected batches; else how the first differing batch differs."""
+    if isinstance(got, (torch.Tensor, str, bytes, Mapping)) or not isinstance(got, Iterable):
+        return (f"expected a list of {len(expected)} (inputs, targets) pairs, but your function returned a "
+                f"{type(got).__name__}")
+    got = list(got)
+    if len(got) != len(expected):
+        return f"expected {len(expected)} batches, but your function returned {len(got)}"
+    for k, (mine, theirs) in enumerate(zip(got, expected)):
+        if not isinstance(mine, (tuple, list)) or len(mine) != 2:
+            return f"batch {k} should be a pair (inputs, targets), but it is a {type(mine).__name__}"
+        for part, a, b in zip(("inputs", "targets"), mine, theirs):
+            problem = _difference(a, b, atol=0)
+            if problem is not None:
+                return f"batch {k}'s {part}: {problem}"
+    return None
 
 
-def _in_order_of_appearance(word, ranks):
-    symbols = tuple(word)
-    while (ranked := [pair for pair in zip(symbols, symbols[1:]) if pair in ranks]):
-        symbols = merge(symbols, ranked[0])
-    return list(symbols)
+def _stacked_seq_first(dataset, batch_size, drop_last=False):
+    return [(x.T, y.T) for x, y in batches(dataset, batch_size, drop_last)]
 
 
-def _highest_rank_first(word, ranks):
-    symbols = tuple(word)
-    while (ranked := [pair for pair in zip(symbols, symbols[1:]) if pair in ranks]):
-        symbols = merge(symbols, max(ranked, key=ranks.get))
-    return list(symbols)
-
-
-def _first_occurrence_only(word, ranks):
-    symbols = list(word)
-    for pair in sorted(ranks, key=ranks.get):
-        for i in range(len(symbols) - 1):
-            if (symbols[i], symbols[i + 1]) == pair:
-                symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
-                break
-    return symbols
-
-
-def _one_merge_only(word, ranks):
-    symbols = tuple(word)
-    ranked = [pair for pair in zip(symbols, symbols[1:]) if pair in ranks]
-    return list(merge(symbols, min(ranked, key=ranks.get)) if ranked else symbols)
-
-
-MERGE_MISTAKES = {
-    "You merged pairs in the order they appear in the word. Rank decides: among the adjacent pairs, merge the "
-    "one with the lowest rank first, wherever it is.": _in_order_of_appearance,
-    "Rank 0 is the first merge learned and goes first: pick the LOWEST rank, not the highest.": _highest_rank_first,
-    "Merge every occurrence of the chosen pair, then look at the new pairs again: with the merge ('a', 'a') the "
-    "word 'aaaa' becomes ['aa', 'aa'].": _first_occurrence_only,
-    "Keep merging until no adjacent pair has a rank; one merge is not the end.": _one_merge_only,
+BATCH_MISTAKES = {
+    "Batch first: stack the examples along a new FIRST dimension, so a batch is (batch, seq_len); stacking along "
+    "dim=1 gives (seq_len, batch).": _stacked_seq_first,
+    "Keep the last, smaller batch unless drop_last=True (the DataLoader keeps it by default).":
+        lambda dataset, batch_size, drop_last=False: batches(dataset, batch_size, drop_last=True),
+    "With drop_last=True, a last batch smaller than batch_size is left out.":
+        lambda dataset, batch_size, drop_last=False: batches(dataset, batch_size, drop_last=False),
+    "Stack each batch's examples into one tensor (torch.stack), one for the inputs and one for the targets.":
+        lambda dataset, batch_size, drop_last=False: [
+            ([x for x in inputs], [y for y in targets]) for inputs, targets in batches(dataset, batch_size, drop_last)],
+    "Batches do not overlap: batch j holds examples j * batch_size to (j + 1) * batch_size - 1.":
+        lambda dataset, batch_size, drop_last=False: [
+            (torch.stack([dataset[k][0] for k in range(s, s + batch_size)]),
+             torch.stack([dataset[k][1] for k in range(s, s + batch_size)]))
+            for s in range(len(dataset) - batch_size + 1)],
 }
 
 
-@functools.cache
-def gpt2_ranks() -> dict[Pair, int]:
-    """GPT-2's 50,000 merges from data/gpt2/vocab.bpe as {(left, right): rank}, rank = line number (0 first)."""
-    lines = (GPT2_DIR / "vocab.bpe").read_text(encoding="utf-8").splitlines()[1:]
-    return {tuple(line.split()): rank for rank, line in enumerate(line for line in lines if line)}
+def batch_cases(random_cases: int = 8) -> list[Case]:
+    """Window datasets of several sizes with batch sizes that divide them, do not, are 1, or exceed the dataset."""
+    def case(ids: torch.Tensor, what: str, context_length: int, stride: int, batch_size: int,
+             drop_last: bool | None = None) -> Case:
+        dataset = WindowDataset(ids, context_length, stride)
+        kwargs = {} if drop_last is None else {"drop_last": drop_last}
+        shown = "" if drop_last is None else f", drop_last={drop_last}"
+        return Case((dataset, batch_size), kwargs, label=f"WindowDataset({what}, context_length={context_length}, "
+                    f"stride={stride}) ({len(dataset)} windows), batch_size={batch_size}{shown}")
 
-
-def ranks_for(word: str) -> dict[Pair, int]:
-    """The GPT-2 merges that can ever apply inside `word` (both halves joined occur in it): small, same result."""
-    return {pair: rank for joined, pair, rank in _joined_ranks() if joined in word}
-
-
-@functools.cache
-def _joined_ranks() -> list[tuple[str, Pair, int]]:
-    return [(a + b, (a, b), rank) for (a, b), rank in gpt2_ranks().items()]
-
-
-def learn_merges(words: Sequence[str], steps: int) -> dict[Pair, int]:
-    """Ranks learned by BPE from a list of words (Lecture 1's loop): the most frequent adjacent pair, `steps` times."""
-    counts = Counter(tuple(w) for w in words)
-    ranks: dict[Pair, int] = {}
-    for rank in range(steps):
-        pairs = Counter()
-        for symbols, n in counts.items():
-            for pair in zip(symbols, symbols[1:]):
-                pairs[pair] += n
-        if not pairs:
-            break
-        best = pairs.most_common(1)[0][0]
-        ranks[best] = rank
-        counts = Counter({merge(s, best): n for s, n in counts.items()})
-    return ranks
-
-
-TOY_RANKS = {("e", "s"): 0, ("es", "t"): 1, ("l", "o"): 2, ("lo", "w"): 3, ("n", "e"): 4, ("ne", "w"): 5}
-GPT2_WORDS = ("Ġlowest", "ĠBrindlemoor", "Ġsaxophone", "Ġunbelievable", "Hello", "ĠTokenization")
-
-
-def merge_cases(random_cases: int = 12) -> Iterator[Case]:
-    """Small designed cases (each typical mistake fails one), the toy merges, real GPT-2 words, edges, random words.
-
-    A generator: the slower cases (GPT-2's ranks) are only built once the learner's function passed the first ones.
-    """
-    yield from [Case(("abc", {("a", "b"): 0, ("b", "c"): 1})), Case(("abc", {("b", "c"): 0, ("a", "b"): 1})),
-             Case(("aaaa", {("a", "a"): 0})), Case(("abc", {("a", "b"): 0, ("ab", "c"): 1})),
-             Case(("a", {("a", "b"): 0}), label="a one-letter word: merge_by_rank_mine('a', {('a', 'b'): 0})"),
-             Case(("abc", {}), label="no merges at all: merge_by_rank_mine('abc', {})"),
-             *(Case((word, TOY_RANKS), label=f"merge_by_rank_mine({word!r}, the 6 toy merges of section 3)")
-               for word in ("lowest", "newer", "widest"))]
-    for word in GPT2_WORDS:
-        yield Case((word, ranks_for(word)), label=f"merge_by_rank_mine({word!r}, GPT-2's ranks)")
-    generator = torch.Generator().manual_seed(2)
-    alphabet = "abcd"
-
-    def random_word(longest: int) -> str:
-        length = int(torch.randint(1, longest + 1, (1,), generator=generator))
-        return "".join(alphabet[int(i)] for i in torch.randint(0, len(alphabet), (length,), generator=generator))
-
-    ranks = learn_merges([random_word(6) for _ in range(40)], steps=10)
-    described = ", ".join(f"{a}+{b}" for a, b in ranks)
+    ids, what = torch.arange(100, 130), "torch.arange(100, 130)"
+    cat = torch.tensor(encode("the cat sat on the mat. on the mat the cat sat."))
+    cases = [case(ids, what, 4, 4, 3), case(ids, what, 4, 4, 3, drop_last=True), case(ids, what, 4, 4, 1),
+             case(ids, what, 4, 4, 7, drop_last=False), case(ids, what, 4, 4, 10),
+             case(ids, what, 4, 4, 10, drop_last=True), case(ids, what, 3, 1, 8, drop_last=True),
+             case(cat, "the GPT-2 ids of 'the cat sat on the mat. on the mat the cat sat.'", 6, 3, 2)]
+    generator = torch.Generator().manual_seed(5)
     for _ in range(random_cases):
-        word = random_word(10)
-        yield Case((word, ranks), label=f"merge_by_rank_mine({word!r}, ranks learned from random words: {described})")
+        def draw(low: int, high: int) -> int:
+            return int(torch.randint(low, high + 1, (1,), generator=generator))
+        length, context_length = draw(6, 40), draw(1, 5)
+        random_ids = torch.randint(0, 50257, (length,), generator=generator)
+        cases.append(case(random_ids, f"{length} random ids (torch.Generator seed 5)", context_length,
+                          draw(1, 6), draw(1, 6), drop_last=bool(draw(0, 1))))
+    return cases
 
 
 @exercise("1.5")
-def _merge_by_rank_mine(answer: Any) -> None:
-    def as_list(word: str, ranks: Mapping[Pair, int]) -> Any:
-        result = answer(word, ranks)
-        return list(result) if isinstance(result, tuple) else result  # a tuple of symbols is fine too
-    as_list.__name__ = getattr(answer, "__name__", "your function")
-    expect(callable(answer), "Pass your function itself (merge_by_rank_mine, without parentheses).")
-    check_function(as_list, merge_by_rank, merge_cases(), "merge_by_rank_mine", mistakes=MERGE_MISTAKES)
+def _batches_mine(answer: Any) -> None:
+    expect(callable(answer), "Pass your function itself (batches_mine, without parentheses).")
+    for case in batch_cases():
+        where = case.describe("batches_mine")
+        _screen(answer, case, where)
+        got = answer(*copy.deepcopy(case.args), **case.kwargs)
+        problem = _batch_difference(got, batches(*case.args, **case.kwargs))
+        if problem is None:
+            continue
+        for hint, wrong in BATCH_MISTAKES.items():
+            if _batch_difference(got, wrong(*case.args, **case.kwargs)) is None:
+                raise Hint(f"For {where}: {problem}. {hint}")
+        raise Hint(f"For {where}: {problem}.")
