@@ -35,7 +35,7 @@ def test_counts_words_cells_and_exercises_by_kind(tmp_path):
     time = lecture_time.lecture_time(path)
     assert (time.core.words, time.core.code_cells) == (9, 4)
     assert (time.core.predictions, time.core.value_exercises, time.core.build_its) == (1, 1, 1)
-    assert (time.deeper.words, time.deeper.code_cells) == (6, 1)
+    assert (time.deeper.words, time.deeper.code_cells) == (5, 1)
     assert [s.title for s in time.sections] == ["(opening)", "1. A section"]
     assert time.core.room_minutes == pytest.approx(9 / 120 + 4 + 3)
     assert time.core.alone_minutes == pytest.approx(9 / 150 + 4 + 2 + 3 + 8)

@@ -2,8 +2,9 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.lecture_time [notebooks/NN_name.ipynb ...]
 
-The core path is everything before the `## Going deeper` heading. Words are the whitespace-separated words of
-Markdown cells (solutions and rubrics excluded); code cells are the non-empty ones other than the setup cell.
+The core path is everything before the `## Going deeper` heading. Words are the whitespace-separated words (with
+a letter or digit) of Markdown cells (solutions and rubrics excluded); code cells are the non-empty ones other
+than the setup cell.
   in the room = words / 120 (spoken) + 1 min per code cell + 3 min per predict-then-run question (a class vote)
   alone       = words / 150 (read)   + 1 min per code cell + 2 min per prediction + 3 min per value exercise
                 + 8 min per build-it exercise
@@ -30,6 +31,7 @@ ROOM_LIMIT, ALONE_LIMIT = 75, 90
 NOT_COUNTED_TAGS = {"setup", "solution", "rubric"}
 GOING_DEEPER = re.compile(r"^##\s+Going deeper", re.MULTILINE)
 CHECK_CALL = re.compile(r"helpers\.check\(\s*[\"'][^\"']+[\"']\s*,\s*(\w+)")
+WORD = re.compile(r"\S*\w\S*")     # a word holds a letter or digit (not "#", "|" or "---")
 FUNCTION_DEF = re.compile(r"^\s*(?:def|class)\s+(\w+)", re.MULTILINE)
 
 
@@ -60,7 +62,7 @@ class Part:
         if set(cell.metadata.get("tags", [])) & NOT_COUNTED_TAGS or not cell.source.strip():
             return self
         if cell.cell_type == "markdown":
-            return Part(self.title, self.words + len(cell.source.split()), self.code_cells, self.predictions,
+            return Part(self.title, self.words + len(WORD.findall(cell.source)), self.code_cells, self.predictions,
                         self.value_exercises, self.build_its)
         if cell.cell_type != "code":
             return self
