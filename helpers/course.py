@@ -1,6 +1,6 @@
 """The course's identity in one place: repository URL, lecture list, Colab badge and setup cell.
 
-Every notebook's badge and setup cell are rendered from here; `tests/test_notebook_structure.py`
+Every notebook's badge and setup cell are rendered from here; `tests/notebooks/test_notebook_structure.py`
 fails if a notebook drifts from them, and `python -m helpers.maintainer.record` rewrites them.
 """
 from __future__ import annotations

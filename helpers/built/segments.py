@@ -2,7 +2,7 @@
 their pictures.
 
 Lecture 5 writes `make_pair`, `truncate_longest_first` and `encode_batch` in the notebook; these are the reusable
-versions later lectures import (a unit test checks that both agree, and tests/test_production_bert.py that
+versions later lectures import (a unit test checks that both agree, and tests/built/test_production_bert.py that
 `encode_batch` equals BERT's own tokenizer). `pad_batch` is the reference for Lecture 5's padding exercise.
 """
 from __future__ import annotations

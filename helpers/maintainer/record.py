@@ -2,7 +2,7 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.record [notebooks/03_*.ipynb ...]
 With no arguments every notebook in notebooks/ is re-recorded. Outputs are always recorded on the CPU
-(COURSE_DEVICE=cpu): every CPU reproduces those numbers (tests/cpu_matrix.py checks it), GPUs up to their last
+(COURSE_DEVICE=cpu): every CPU reproduces those numbers (tests/support/cpu_matrix.py checks it), GPUs up to their last
 digits. Every cell also gets its slide type (`slide_type`), so each lecture can be presented with
 `jupyter nbconvert --to slides`.
 

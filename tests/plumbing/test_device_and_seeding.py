@@ -1,5 +1,5 @@
 """Device choice, thread counts, seeding and tensor descriptions give the right answers (their bad inputs:
-tests/test_bad_inputs_plumbing.py)."""
+tests/plumbing/test_bad_inputs_plumbing.py)."""
 import pytest
 import torch
 

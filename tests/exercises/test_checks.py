@@ -1,4 +1,5 @@
-"""Exercise checks print ✅ or a hint, never the solution (bad ids and answers: tests/test_bad_inputs_plumbing.py)."""
+"""Exercise checks print ✅ or a hint, never the solution (bad ids and answers:
+tests/plumbing/test_bad_inputs_plumbing.py)."""
 import pytest
 import torch
 

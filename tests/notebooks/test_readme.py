@@ -30,6 +30,6 @@ def test_ci_lints_then_runs_the_readme_command_then_the_cpu_matrix():
     ci = (ROOT / ".ci" / "run").read_text()
     steps = [ci.index(step) for step in ("python3 -m venv", "ruff check helpers tests benchmarks",
                                          "<!-- test-command -->", 'bash -euo pipefail -c "$test_command"',
-                                         "tests/cpu_matrix.py")]
+                                         "tests/support/cpu_matrix.py")]
     assert steps == sorted(steps), "CI order: venv, ruff, the README's test command, the CPU matrix"
     assert ci.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in ci

@@ -4,9 +4,9 @@ torch picks its kernels by the CPU's instruction set (ATEN_CPU_CAPABILITY) and s
 so a number printed on one laptop can differ in its last digits on another. Stored outputs must reproduce on
 all of them: this runs `python -m pytest --nbval <notebooks>` once per combination and prints one line each.
 
-    python tests/cpu_matrix.py                      # every lecture, every combination this CPU can run
-    python tests/cpu_matrix.py notebooks/04_relative_positions.ipynb --threads 1 4
-    python tests/cpu_matrix.py --jobs 2             # two combinations at a time (what .ci/run does)
+    python tests/support/cpu_matrix.py                      # every lecture, every combination this CPU can run
+    python tests/support/cpu_matrix.py notebooks/04_relative_positions.ipynb --threads 1 4
+    python tests/support/cpu_matrix.py --jobs 2             # two combinations at a time (what .ci/run does)
 
 Each combination is its own pytest process with its own kernels and environment, so running two at once changes
 no number (the thread count is a setting, not the cores that happen to be free); it only shares the CPU.
@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def capabilities() -> list[str]:

@@ -1,5 +1,6 @@
 """The offline GPT-2 tokenizer: shipped files verified, found by tiktoken, Windows line endings repaired, an
-unwritable cache replaced, clear errors when the files are broken (more in tests/test_bad_inputs_plumbing.py)."""
+unwritable cache replaced, clear errors when the files are broken (more in
+tests/plumbing/test_bad_inputs_plumbing.py)."""
 import hashlib
 import os
 import shutil

@@ -42,7 +42,7 @@ def make_origin(tmp_path: Path) -> Path:
 def run_setup_cell(cwd: Path, colab: bool, origin: Path = ROOT) -> dict:
     script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=setup_cell_source())
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # helpers must come from the cell alone
-    env["PYTHONPATH"] = str(ROOT / "tests" / "offline")
+    env["PYTHONPATH"] = str(ROOT / "tests" / "support" / "offline")
     out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()

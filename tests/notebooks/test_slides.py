@@ -1,5 +1,5 @@
 """Lecturer mode: every cell carries slide metadata from `helpers.maintainer.record`; every lecture converts to slides.
-(The slide rules themselves are tested in tests/test_corpus_and_record.py.)"""
+(The slide rules themselves are tested in tests/maintainer/test_corpus_and_record.py.)"""
 import re
 import shlex
 import subprocess

@@ -28,7 +28,7 @@ def clone(tmp_path_factory):
 
 def run(args, cwd, **env_changes):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # helpers must come from the clone
-    env.update(PYTHONPATH=str(ROOT / "tests" / "offline"), **env_changes)
+    env.update(PYTHONPATH=str(ROOT / "tests" / "support" / "offline"), **env_changes)
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
 
 

@@ -1,6 +1,7 @@
 """Bad inputs to the plumbing every lecture uses (setup, device, seeding, tensors, plots, progress, corpus, tokenizer
 files, exercise checks, threads, widgets) and to the maintainer command-line tools: each gets a clear error that
-names the problem and the fix, raised by the course's own code (tests/bad_input.py), never a silent wrong result."""
+names the problem and the fix, raised by the course's own code (tests/support/bad_input.py), never a silent wrong
+result."""
 from __future__ import annotations
 
 import contextlib
@@ -218,7 +219,7 @@ CASES = [
     Bad("torch_threads text", lambda: torch_threads("2").__enter__(), TypeError, "thread count", "whole number"),
     Bad("torch_threads float", lambda: torch_threads(1.5).__enter__(), TypeError, "thread count", "float"),
     Bad("torch_threads a million", lambda: torch_threads(10**6).__enter__(), ValueError, "at most", "per cpu core"),
-    # widgets (every widget and control: tests/test_course_widgets.py)
+    # widgets (every widget and control: tests/widgets/test_course_widgets.py)
     Bad("widget unknown control", lambda: widget_move(PipelineExplorer, steps="tokens"), ValueError,
         "unknown control", "['steps']", "['step']"),
     Bad("widget choice it lacks", lambda: widget_move(PipelineExplorer, step="ids"), ValueError,

@@ -1,5 +1,5 @@
 """Plots: labelled, colour-blind-safe; LiveFigure redraws in place; progress bars (bad inputs:
-tests/test_bad_inputs_plumbing.py)."""
+tests/plumbing/test_bad_inputs_plumbing.py)."""
 import matplotlib.pyplot as plt
 import pytest
 import torch
