@@ -135,3 +135,15 @@ def _check_range(ids: torch.Tensor, size: int, what: str, table: str, fix: str) 
     if low < 0 or high >= size:
         bad = low if low < 0 else high
         raise ValueError(f"{what} {bad} is outside {table}, which has rows 0..{size - 1}. {fix}")
+
+
+def pad_sequences(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad id lists of different lengths into one batch (the reference for Exercise 6.6): id lists →
+    (ids, attention_mask), each (batch, longest) long; pads on the right."""
+    longest = max(len(sequence) for sequence in sequences)
+    ids = torch.full((len(sequences), longest), pad_id, dtype=torch.long)
+    attention_mask = torch.zeros(len(sequences), longest, dtype=torch.long)
+    for row, sequence in enumerate(sequences):
+        ids[row, :len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+        attention_mask[row, :len(sequence)] = 1
+    return ids, attention_mask

@@ -2,21 +2,18 @@
 from __future__ import annotations
 
 import functools
-import math
 import numbers
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import torch
 
+from helpers.built.bpe import Pair, learn_merges, merge, merge_by_rank
 from helpers.built.text_to_ids import ENDOFTEXT, encode, token_pieces
 from helpers.built.windows import sliding_windows
 from helpers.corpus import load_corpus
 from helpers.exercises.checking import Case, check_function, exercise, expect, expect_type, prediction
 from helpers.tokenizer_files import GPT2_DIR
-
-Pair = tuple[str, str]
 
 prediction("1.p", ["A", "B", "C", "D"])  # how many times more GPT-2 tokens the Hindi sentence takes than the English
 
@@ -131,31 +128,7 @@ def _sliding_windows_mine(answer: Any) -> None:
     check_function(answer, sliding_windows, window_cases(), "sliding_windows_mine", mistakes=WINDOW_MISTAKES)
 
 
-# ---- Exercise 1.5: apply BPE merges by rank (build it) ------------------------------------------------------------
-
-def merge(symbols: Sequence[str], pair: Pair) -> tuple[str, ...]:
-    """Replace every occurrence of `pair` (left to right, not overlapping) by the joined symbol."""
-    out, i = [], 0
-    while i < len(symbols):
-        if tuple(symbols[i:i + 2]) == pair:
-            out.append(symbols[i] + symbols[i + 1])
-            i += 2
-        else:
-            out.append(symbols[i])
-            i += 1
-    return tuple(out)
-
-
-def merge_by_rank(word: str | Sequence[str], ranks: Mapping[Pair, int]) -> list[str]:
-    """GPT-2's BPE for one word: merge the lowest-ranked adjacent pair (every occurrence), until no pair has a rank."""
-    symbols = tuple(word)
-    while len(symbols) > 1:
-        best = min(zip(symbols, symbols[1:]), key=lambda pair: ranks.get(pair, math.inf))
-        if best not in ranks:
-            break
-        symbols = merge(symbols, best)
-    return list(symbols)
-
+# ---- Exercise 1.5: apply BPE merges by rank (build it; the reference is helpers.built.bpe.merge_by_rank) ------
 
 def _in_order_of_appearance(word, ranks):
     symbols = tuple(word)
@@ -212,23 +185,6 @@ def ranks_for(word: str) -> dict[Pair, int]:
 @functools.cache
 def _joined_ranks() -> list[tuple[str, Pair, int]]:
     return [(a + b, (a, b), rank) for (a, b), rank in gpt2_ranks().items()]
-
-
-def learn_merges(words: Sequence[str], steps: int) -> dict[Pair, int]:
-    """Ranks learned by BPE from a list of words (Lecture 1's loop): the most frequent adjacent pair, `steps` times."""
-    counts = Counter(tuple(w) for w in words)
-    ranks: dict[Pair, int] = {}
-    for rank in range(steps):
-        pairs = Counter()
-        for symbols, n in counts.items():
-            for pair in zip(symbols, symbols[1:]):
-                pairs[pair] += n
-        if not pairs:
-            break
-        best = pairs.most_common(1)[0][0]
-        ranks[best] = rank
-        counts = Counter({merge(s, best): n for s, n in counts.items()})
-    return ranks
 
 
 TOY_RANKS = {("e", "s"): 0, ("es", "t"): 1, ("l", "o"): 2, ("lo", "w"): 3, ("n", "e"): 4, ("ne", "w"): 5}

@@ -8,15 +8,8 @@ import torch
 
 from bad_input import Bad
 from helpers import minilm
-from helpers.built.segments import (
-    batch_strips,
-    encode_batch,
-    make_pair,
-    pad_batch,
-    segment_strip,
-    shared_scale_heatmaps,
-    truncate_longest_first,
-)
+from helpers.built.segments import encode_batch, make_pair, pad_pairs, truncate_longest_first
+from helpers.plotting import batch_strips, segment_strip, shared_scale_heatmaps
 
 VOCAB = {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "a": 4, "b": 5}
 PAIR = ([101, 7, 102, 8, 102], [0, 0, 0, 1, 1])
@@ -43,53 +36,53 @@ CASES = [
         "budget", "whole number", "2.5"),
     Bad("truncate, string budget", lambda: truncate_longest_first(["a"], ["b"], "13"), TypeError,
         "budget", "whole number", "'13'"),
-    # pad_batch: lengths, pairs, ids, segment ids
-    Bad("pad_batch, length smaller than a pair", lambda: pad_batch([PAIR], 3), ValueError,
+    # pad_pairs: lengths, pairs, ids, segment ids
+    Bad("pad_pairs, length smaller than a pair", lambda: pad_pairs([PAIR], 3), ValueError,
         "pairs[0]", "5 tokens", "length=3", "length >= 5", "truncate"),
-    Bad("pad_batch, negative length", lambda: pad_batch([PAIR], -4), ValueError, "length", "at least 1", "-4"),
-    Bad("pad_batch, zero length", lambda: pad_batch([PAIR], 0), ValueError, "length", "at least 1"),
-    Bad("pad_batch, float length", lambda: pad_batch([PAIR], 8.0), TypeError, "length", "whole number", "8.0"),
-    Bad("pad_batch, negative pad_id", lambda: pad_batch([PAIR], 8, pad_id=-1), ValueError, "pad_id", "at least 0"),
-    Bad("pad_batch, empty batch", lambda: pad_batch([], 8), TypeError, "pairs", "non-empty list"),
-    Bad("pad_batch, one pair not in a list", lambda: pad_batch(PAIR, 8), TypeError,
+    Bad("pad_pairs, negative length", lambda: pad_pairs([PAIR], -4), ValueError, "length", "at least 1", "-4"),
+    Bad("pad_pairs, zero length", lambda: pad_pairs([PAIR], 0), ValueError, "length", "at least 1"),
+    Bad("pad_pairs, float length", lambda: pad_pairs([PAIR], 8.0), TypeError, "length", "whole number", "8.0"),
+    Bad("pad_pairs, negative pad_id", lambda: pad_pairs([PAIR], 8, pad_id=-1), ValueError, "pad_id", "at least 0"),
+    Bad("pad_pairs, empty batch", lambda: pad_pairs([], 8), TypeError, "pairs", "non-empty list"),
+    Bad("pad_pairs, one pair not in a list", lambda: pad_pairs(PAIR, 8), TypeError,
         "pairs[0]", "(input_ids, token_type_ids)"),
-    Bad("pad_batch, ids and types of different lengths", lambda: pad_batch([([101, 102, 102], [0, 0])], 8),
+    Bad("pad_pairs, ids and types of different lengths", lambda: pad_pairs([([101, 102, 102], [0, 0])], 8),
         ValueError, "3 input ids", "2 token types", "one type per token"),
-    Bad("pad_batch, segment id out of range", lambda: pad_batch([([101, 102, 102], [0, 0, 2])], 8), ValueError,
+    Bad("pad_pairs, segment id out of range", lambda: pad_pairs([([101, 102, 102], [0, 0, 2])], 8), ValueError,
         "token type 2", "0 for text a and 1 for text b"),
-    Bad("pad_batch, negative segment id", lambda: pad_batch([([101, 102, 102], [0, -1, 1])], 8), ValueError,
+    Bad("pad_pairs, negative segment id", lambda: pad_pairs([([101, 102, 102], [0, -1, 1])], 8), ValueError,
         "token type -1", "0 for text a"),
-    Bad("pad_batch, token strings instead of ids", lambda: pad_batch([(["[CLS]", "[SEP]"], [0, 0])], 8),
+    Bad("pad_pairs, token strings instead of ids", lambda: pad_pairs([(["[CLS]", "[SEP]"], [0, 0])], 8),
         TypeError, "whole numbers", "look the tokens up"),
-    Bad("pad_batch, float tensor (embeddings, not ids)",
-        lambda: pad_batch([(torch.rand(3), torch.zeros(3, dtype=torch.long))], 8), TypeError,
+    Bad("pad_pairs, float tensor (embeddings, not ids)",
+        lambda: pad_pairs([(torch.rand(3), torch.zeros(3, dtype=torch.long))], 8), TypeError,
         "torch.long", "float32", ".long()"),
-    Bad("pad_batch, numpy float array", lambda: pad_batch([(np.array([101.0, 102.0]), [0, 0])], 8), TypeError,
+    Bad("pad_pairs, numpy float array", lambda: pad_pairs([(np.array([101.0, 102.0]), [0, 0])], 8), TypeError,
         "float64", ".long()"),
-    Bad("pad_batch, uint8 ids", lambda: pad_batch([(torch.tensor([1, 2], dtype=torch.uint8), [0, 0])], 8),
+    Bad("pad_pairs, uint8 ids", lambda: pad_pairs([(torch.tensor([1, 2], dtype=torch.uint8), [0, 0])], 8),
         TypeError, "uint8", "torch.long", ".long()"),
-    Bad("pad_batch, int16 ids", lambda: pad_batch([(torch.tensor([1, 2], dtype=torch.int16), [0, 0])], 8),
+    Bad("pad_pairs, int16 ids", lambda: pad_pairs([(torch.tensor([1, 2], dtype=torch.int16), [0, 0])], 8),
         TypeError, "int16", ".long()"),
-    Bad("pad_batch, a 2-D row", lambda: pad_batch([(torch.ones(2, 3, dtype=torch.long),
+    Bad("pad_pairs, a 2-D row", lambda: pad_pairs([(torch.ones(2, 3, dtype=torch.long),
                                                     torch.zeros(2, 3, dtype=torch.long))], 8),
         ValueError, "1-D", "(2, 3)", "one pair per row"),
-    Bad("pad_batch, negative ids", lambda: pad_batch([([-5, -6], [0, 1])], 3), ValueError,
+    Bad("pad_pairs, negative ids", lambda: pad_pairs([([-5, -6], [0, 1])], 3), ValueError,
         "pairs[0] input_ids", "-5", "0 or more"),
-    Bad("pad_batch, negative id in a tensor", lambda: pad_batch([(torch.tensor([101, -1, 102]), [0, 0, 0])], 4),
+    Bad("pad_pairs, negative id in a tensor", lambda: pad_pairs([(torch.tensor([101, -1, 102]), [0, 0, 0])], 4),
         ValueError, "-1", "0 or more"),
-    Bad("pad_batch, id beyond int64", lambda: pad_batch([([101, 2**70, 102], [0, 0, 0])], 4), ValueError,
+    Bad("pad_pairs, id beyond int64", lambda: pad_pairs([([101, 2**70, 102], [0, 0, 0])], 4), ValueError,
         "too large", "2**63"),
-    Bad("pad_batch, token type beyond int64", lambda: pad_batch([([101, 7, 102], [0, -2**70, 0])], 4), ValueError,
+    Bad("pad_pairs, token type beyond int64", lambda: pad_pairs([([101, 7, 102], [0, -2**70, 0])], 4), ValueError,
         "token_type_ids", "too large"),
-    Bad("pad_batch, pad_id beyond int64", lambda: pad_batch([PAIR], 8, pad_id=2**64), ValueError,
+    Bad("pad_pairs, pad_id beyond int64", lambda: pad_pairs([PAIR], 8, pad_id=2**64), ValueError,
         "pad_id", "too large", "[pad] is 0"),
-    Bad("pad_batch, length of terabytes", lambda: pad_batch([PAIR], 10**10), ValueError,
+    Bad("pad_pairs, length of terabytes", lambda: pad_pairs([PAIR], 10**10), ValueError,
         "length=10000000000", "gib", "longest pair (5 tokens)", "512"),
-    Bad("pad_batch, huge length for a big batch", lambda: pad_batch([PAIR] * 1000, 200_000), ValueError,
+    Bad("pad_pairs, huge length for a big batch", lambda: pad_pairs([PAIR] * 1000, 200_000), ValueError,
         "1000 pair(s)", "gib"),
-    Bad("pad_batch, meta input ids", lambda: pad_batch([(torch.tensor(PAIR[0]).to("meta"), PAIR[1])], 8),
+    Bad("pad_pairs, meta input ids", lambda: pad_pairs([(torch.tensor(PAIR[0]).to("meta"), PAIR[1])], 8),
         ValueError, "meta device", "no values", "real ids on the cpu"),
-    Bad("pad_batch, meta token types", lambda: pad_batch([(PAIR[0], torch.tensor(PAIR[1]).to("meta"))], 8),
+    Bad("pad_pairs, meta token types", lambda: pad_pairs([(PAIR[0], torch.tensor(PAIR[1]).to("meta"))], 8),
         ValueError, "token_type_ids", "meta device"),
     # encode_batch: the vocabulary and max_length
     Bad("encode_batch, max_length below the 3 special tokens",
@@ -164,7 +157,7 @@ def test_at_least_25_cases():
 
 def test_a_length_just_under_the_memory_limit_is_not_refused_for_its_size():
     """The memory limit is about the tensors' size, not the length itself: a long length for one pair is fine."""
-    ids, types, mask = pad_batch([PAIR], 100_000)
+    ids, types, mask = pad_pairs([PAIR], 100_000)
     assert ids.shape == (1, 100_000) and int(mask.sum()) == 5
 
 

@@ -9,16 +9,8 @@ import pytest
 import torch
 
 from helpers.built import segments
-from helpers.built.segments import (
-    batch_strips,
-    encode_batch,
-    make_pair,
-    pad_batch,
-    segment_strip,
-    shared_scale_heatmaps,
-    truncate_longest_first,
-)
-from helpers.plotting import OKABE_ITO
+from helpers.built.segments import encode_batch, make_pair, pad_pairs, truncate_longest_first
+from helpers.plotting import OKABE_ITO, batch_strips, segment_strip, shared_scale_heatmaps
 from notebook_code import definitions
 
 NOTEBOOK = "05_segment_embeddings.ipynb"
@@ -74,14 +66,14 @@ def test_longest_first_rule():
 
 def test_pad_batch_pads_on_the_right_with_type_0_and_mask_0():
     pairs = [([101, 5, 102, 6, 102], [0, 0, 0, 1, 1]), (torch.tensor([101, 102, 102]), torch.tensor([0, 0, 1]))]
-    ids, types, mask = pad_batch(pairs, 6, pad_id=9)
+    ids, types, mask = pad_pairs(pairs, 6, pad_id=9)
     assert ids.tolist() == [[101, 5, 102, 6, 102, 9], [101, 102, 102, 9, 9, 9]]
     assert types.tolist() == [[0, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0]]
     assert mask.tolist() == [[1, 1, 1, 1, 1, 0], [1, 1, 1, 0, 0, 0]]
     assert all(t.dtype == torch.long for t in (ids, types, mask))
-    assert pad_batch([([1, 2], [0, 0])])[0].shape == (1, 2)          # default: pad to the longest
+    assert pad_pairs([([1, 2], [0, 0])])[0].shape == (1, 2)          # default: pad to the longest
     numpy_pair = (np.array([101, 102, 102]), np.array([0, 0, 1]))
-    assert pad_batch([numpy_pair], 4)[0].tolist() == [[101, 102, 102, 0]]
+    assert pad_pairs([numpy_pair], 4)[0].tolist() == [[101, 102, 102, 0]]
 
 
 def test_encode_batch_truncates_then_pads():

@@ -39,7 +39,7 @@ import copy  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from helpers.built.segments import pad_batch  # noqa: E402
+from helpers.built.segments import pad_pairs  # noqa: E402
 from helpers.course import NOTEBOOKS_DIR  # noqa: E402
 from helpers.exercises import lecture05  # noqa: E402
 from notebook_code import solution_code  # noqa: E402
@@ -58,7 +58,7 @@ def notebook_solution(exercise_id):
 
 @pytest.mark.parametrize("exercise_id, reference, cases", [
     ("5.3", lecture05.encode_pair, lecture05.encode_pair_cases),
-    ("5.4", pad_batch, lecture05.pad_batch_cases)])
+    ("5.4", pad_pairs, lecture05.pad_batch_cases)])
 def test_the_notebooks_solution_equals_the_reference_and_passes(exercise_id, reference, cases, capsys):
     solution = notebook_solution(exercise_id)
     for case in cases():
@@ -92,13 +92,13 @@ def test_each_typical_mistake_gets_its_own_hint(exercise_id, mistakes, capsys):
 
 def test_5_4_a_pair_longer_than_length_must_be_refused(capsys):
     def truncates(pairs, length, pad_id=0):
-        return pad_batch([(ids[:length], types[:length]) for ids, types in pairs], length, pad_id)
+        return pad_pairs([(ids[:length], types[:length]) for ids, types in pairs], length, pad_id)
 
     def crashes(pairs, length, pad_id=0):
         ids = torch.full((len(pairs), length), pad_id)
         for row, (pair_ids, _) in enumerate(pairs):
             ids[row, :len(pair_ids)] = pair_ids        # a RuntimeError from torch when too long
-        return pad_batch(pairs, length, pad_id)
+        return pad_pairs(pairs, length, pad_id)
 
     out = run("5.4", truncates, capsys)
     assert out.startswith("❌") and "instead of raising a ValueError" in out and "length=8" in out

@@ -38,6 +38,7 @@ import nbformat  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
+from helpers.built.input_embedding import pad_sequences  # noqa: E402
 from helpers.built.positions import sinusoidal  # noqa: E402
 from helpers.course import NOTEBOOKS_DIR  # noqa: E402
 from helpers.exercises import lecture06  # noqa: E402
@@ -143,18 +144,18 @@ def pad_left(sequences, pad_id):
 
 
 def pad_mask_inverted(sequences, pad_id):
-    ids, mask = lecture06.pad_batch(sequences, pad_id)
+    ids, mask = pad_sequences(sequences, pad_id)
     return ids, 1 - mask
 
 
 def pad_with_zero(sequences, pad_id):
     longest = max(map(len, sequences))
     ids = torch.tensor([s + [0] * (longest - len(s)) for s in sequences])
-    return ids, lecture06.pad_batch(sequences, pad_id)[1]
+    return ids, pad_sequences(sequences, pad_id)[1]
 
 
 def pad_mask_all_ones(sequences, pad_id):
-    ids, mask = lecture06.pad_batch(sequences, pad_id)
+    ids, mask = pad_sequences(sequences, pad_id)
     return ids, torch.ones_like(mask)
 
 
@@ -171,8 +172,8 @@ def test_6_6_the_notebook_solution_passes_and_a_bool_mask_counts(capsys):
     exec(solution("6.6"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.6")
     def as_bool(sequences, pad_id):
-        return (lecture06.pad_batch(sequences, pad_id)[0],
-                                             lecture06.pad_batch(sequences, pad_id)[1].bool())
+        return (pad_sequences(sequences, pad_id)[0],
+                                             pad_sequences(sequences, pad_id)[1].bool())
     assert run("6.6", as_bool, capsys).startswith("✅")
     assert len(lecture06._pad_cases()) == 10
 

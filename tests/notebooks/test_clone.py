@@ -51,10 +51,17 @@ def test_text_files_keep_lf_line_endings(clone):
     assert not crlf, f"checked out with CRLF: {crlf[:5]}"
 
 
-def test_the_setup_cell_imports_helpers_from_the_clone(clone, tmp_path):
-    code = setup_cell_source() + "\nimport json, tiktoken\nprint(json.dumps([helpers.__file__, " \
-                                 "tiktoken.get_encoding('gpt2').encode('I love LLMs')]))"
-    out = run([sys.executable, "-c", code], cwd=clone / "notebooks", TIKTOKEN_CACHE_DIR=str(tmp_path))
+def test_after_the_run_commands_install_the_setup_cell_imports_helpers_from_the_clone(clone, tmp_path):
+    # The README's `pip install --no-deps -e .`, into a prefix of its own (the test venv stays as it is); its
+    # site-packages is added the way Python adds an environment's own (site.addsitedir reads the .pth).
+    prefix = tmp_path / "prefix"
+    install = run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "-e", ".",
+                   "--prefix", str(prefix)], cwd=clone)
+    assert install.returncode == 0, install.stdout + install.stderr
+    site_packages = next(prefix.glob("lib/python*/site-packages"))
+    code = f"import site; site.addsitedir({str(site_packages)!r})\n" + setup_cell_source() + \
+        "\nimport json, tiktoken\nprint(json.dumps([helpers.__file__, tiktoken.get_encoding('gpt2').encode('I love LLMs')]))"
+    out = run([sys.executable, "-c", code], cwd=clone / "notebooks", TIKTOKEN_CACHE_DIR=str(tmp_path / "cache"))
     assert out.returncode == 0, out.stderr
     assert "Windows line endings" not in out.stderr, out.stderr
     where, ids = json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,4 +1,6 @@
-"""The shared setup cell, run as Colab would run it (fake google.colab, a local clone as the repository)."""
+"""The shared setup cell: on Colab (fake google.colab, a local clone as the repository) it fetches the course once
+and installs nothing; locally it imports the installed helpers; when helpers is missing or another package called
+helpers shadows ours, the failing line points to the fix."""
 import json
 import os
 import shutil
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.course import REPO_DIR_NAME, REPO_URL, ROOT, setup_cell_source
+from helpers.course import COLAB_DIR, REPO_URL, ROOT, setup_cell_source
 
 RUNNER = textwrap.dedent("""
     import json, subprocess, sys, types
@@ -18,9 +20,8 @@ RUNNER = textwrap.dedent("""
         sys.modules["google.colab"] = types.ModuleType("google.colab")
     calls, real_run = [], subprocess.run
     def recording_run(cmd, *args, **kwargs):
-        calls.append(list(cmd))
-        cmd = [{local!r} if part == {url!r} else part for part in cmd]
-        return real_run(cmd, *args, **kwargs)
+        calls.append(cmd)
+        return real_run(cmd.replace({url!r}, {local!r}), *args, **kwargs)
     subprocess.run = recording_run
     for _ in range(2):  # running the cell twice must not clone twice
         exec({source!r})
@@ -39,11 +40,19 @@ def make_origin(tmp_path: Path) -> Path:
     return origin
 
 
-def run_setup_cell(cwd: Path, colab: bool, origin: Path = ROOT) -> dict:
-    script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=setup_cell_source())
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # helpers must come from the cell alone
-    env["PYTHONPATH"] = str(ROOT / "tests" / "support" / "offline")
-    out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=env, capture_output=True, text=True)
+def clean_env(*python_path: Path) -> dict:
+    """The environment minus PYTHONPATH (helpers must come from the cell or the install), plus the offline guard."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = os.pathsep.join(map(str, [ROOT / "tests" / "support" / "offline", *python_path]))
+    return env
+
+
+def run_setup_cell(cwd: Path, colab: bool, course_dir: str = COLAB_DIR, origin: Path = ROOT,
+                   python_path: tuple = ()) -> dict:
+    source = setup_cell_source().replace(COLAB_DIR, course_dir)
+    script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=source)
+    out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=clean_env(*python_path), capture_output=True,
+                         text=True)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith("Device: ")
@@ -54,20 +63,31 @@ def run_setup_cell(cwd: Path, colab: bool, origin: Path = ROOT) -> dict:
 def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     content = tmp_path / "content"  # Colab's working folder
     content.mkdir()
-    result = run_setup_cell(content, colab=True, origin=make_origin(tmp_path))
-    assert result["calls"] == [["git", "clone", "--depth=1", "--quiet", REPO_URL, REPO_DIR_NAME]]
-    assert Path(result["helpers"]).is_relative_to(content / REPO_DIR_NAME)
+    course = content / "text-to-vectors"
+    result = run_setup_cell(content, colab=True, course_dir=str(course), origin=make_origin(tmp_path))
+    assert len(result["calls"]) == 1 and "git clone" in result["calls"][0] and "pip" not in result["calls"][0]
+    assert Path(result["helpers"]).is_relative_to(course)
     assert result["device"] in {"cpu", "cuda", "mps"}
 
 
 @pytest.mark.slow
-def test_locally_the_cell_finds_the_repository_without_subprocesses():
-    result = run_setup_cell(ROOT / "notebooks", colab=False)
+def test_locally_the_cell_imports_the_installed_helpers_without_subprocesses(tmp_path):
+    # An editable install puts the course on the import path; PYTHONPATH=ROOT stands for it here (test_clone.py
+    # checks a real `pip install -e`). Started outside the course: the cell needs no folder search.
+    result = run_setup_cell(tmp_path, colab=False, python_path=(ROOT,))
     assert result["calls"] == []
     assert Path(result["helpers"]).is_relative_to(ROOT / "helpers")
 
 
-def test_outside_the_course_the_cell_says_what_to_do(tmp_path):
-    out = subprocess.run([sys.executable, "-c", setup_cell_source()], cwd=tmp_path, capture_output=True, text=True,
-                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-    assert out.returncode != 0 and "Cannot find the course's helpers/ folder" in out.stderr
+@pytest.mark.parametrize("shadow", [False, True], ids=["not installed", "another helpers package"])
+def test_when_helpers_cannot_be_used_the_failing_line_names_the_fix(tmp_path, shadow):
+    if shadow:  # an unrelated package called helpers, first on the path (e.g. in the notebook's folder)
+        (tmp_path / "helpers").mkdir()
+        (tmp_path / "helpers" / "__init__.py").write_text("def other():\n    pass\n")
+    (tmp_path / "cell.py").write_text(setup_cell_source())
+    # -S: no site-packages, so no editable install of ours either (CI's venv has one)
+    out = subprocess.run([sys.executable, "-S", "cell.py"], cwd=tmp_path, capture_output=True, text=True,
+                         env=clean_env())
+    assert out.returncode != 0
+    assert ("No module named 'helpers'" if not shadow else "has no attribute 'setup'") in out.stderr
+    assert 'README.md, "Troubleshooting"' in out.stderr and "pip install -e ." in out.stderr

@@ -13,7 +13,9 @@ import tiktoken.load
 from helpers.course import ROOT
 from helpers.tokenizer_files import CHECKOUT_FIX, GPT2_DIR, GPT2_FILES, install_gpt2_files, verified_gpt2_file
 
-ENCODE = "import helpers, tiktoken; print(tiktoken.get_encoding('gpt2').encode('I love LLMs'))"
+# What every lecture does: the setup cell's helpers.setup() (here its file step), then tiktoken's own call.
+ENCODE = ("import helpers, tiktoken; helpers.install_gpt2_files(); "
+          "print(tiktoken.get_encoding('gpt2').encode('I love LLMs'))")
 URL = "https://openaipublic.blob.core.windows.net/gpt-2/encodings/main/vocab.bpe"
 
 
@@ -28,6 +30,22 @@ def test_get_encoding_works_offline_from_an_empty_cache(tmp_path, cache_value):
     out = run_python(ENCODE, {"TIKTOKEN_CACHE_DIR": str(tmp_path) if cache_value else ""})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[40, 1842, 27140, 10128]"
+
+
+def test_importing_helpers_writes_nothing_and_loads_nothing_heavy(tmp_path):
+    code = ("import os, sys, helpers, helpers.course; "
+            "print(sorted(m for m in ('torch', 'tiktoken', 'matplotlib.pyplot') if m in sys.modules), "
+            "os.listdir(os.environ['TIKTOKEN_CACHE_DIR']))")
+    out = run_python(code, {"TIKTOKEN_CACHE_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] []"
+
+
+def test_gpt2_installs_the_files_on_first_use(tmp_path):
+    out = run_python("import helpers; print(helpers.gpt2().encode('I love LLMs'))",
+                     {"TIKTOKEN_CACHE_DIR": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[40, 1842, 27140, 10128]" and len(os.listdir(tmp_path)) == len(GPT2_FILES)
 
 
 def test_install_fills_the_cache_under_tiktokens_key(tmp_path):
