@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from helpers.built.positions import sinusoidal
-from helpers.validation import integer_ids, whole_number
+from helpers.validation import ids_within, integer_ids, whole_number
 
 POSITION_KINDS = ("learned", "sinusoidal")
 # nn.LayerNorm's default, and GPT-2's (its blocks' LayerNorms); BERT uses 1e-12 (config.json: layer_norm_eps).
@@ -92,7 +92,7 @@ class InputEmbedding(nn.Module):
         return self.dropout(self.norm(x))
 
     def _check_ids(self, token_ids: object, segment_ids: object) -> None:
-        integer_ids(token_ids, "token_ids")
+        integer_ids(token_ids, "token_ids", allow_meta=True)
         if token_ids.dim() != 2:
             raise ValueError(f"token_ids must have shape (batch, seq_len), got {tuple(token_ids.shape)}. "
                              "For one sequence, add a batch dimension: token_ids.unsqueeze(0).")
@@ -108,7 +108,7 @@ class InputEmbedding(nn.Module):
             raise ValueError(f"The sequence has {seq_len} tokens but the context holds {self.context_length} "
                              f"positions (context_length={self.context_length}). Cut the text into windows of at "
                              "most context_length tokens, or build the module with a larger context_length.")
-        _check_range(token_ids, self.vocab_size, "token id", "the vocabulary",
+        ids_within(token_ids, self.vocab_size, "token id", "the vocabulary",
                      "Encode the text with the same tokenizer as the table, or build the module with a larger "
                      "vocab_size.")
         if segment_ids is None:
@@ -116,25 +116,16 @@ class InputEmbedding(nn.Module):
         if self.segment is None:
             raise ValueError("segment_ids were given, but this module has no segment table (num_segments=0). "
                              "Build it with num_segments=2 for BERT-style pairs, or leave segment_ids out.")
-        integer_ids(segment_ids, "segment_ids")
+        integer_ids(segment_ids, "segment_ids", allow_meta=True)
         if segment_ids.shape != token_ids.shape:
             raise ValueError(f"segment_ids have shape {tuple(segment_ids.shape)} but token_ids have "
                              f"{tuple(token_ids.shape)}: give one segment id per token.")
         if segment_ids.device != token_ids.device:
             raise ValueError(f"segment_ids are on {segment_ids.device} but token_ids are on {token_ids.device}. "
                              "Move both to the same device with .to(device).")
-        _check_range(segment_ids, self.num_segments, "segment id", "the segment table",
+        ids_within(segment_ids, self.num_segments, "segment id", "the segment table",
                      "BERT-style pairs use 0 for sentence A and 1 for sentence B; for more segments, build the "
                      "module with a larger num_segments.")
-
-
-def _check_range(ids: torch.Tensor, size: int, what: str, table: str, fix: str) -> None:
-    if ids.numel() == 0 or ids.is_meta:
-        return
-    low, high = int(ids.min()), int(ids.max())
-    if low < 0 or high >= size:
-        bad = low if low < 0 else high
-        raise ValueError(f"{what} {bad} is outside {table}, which has rows 0..{size - 1}. {fix}")
 
 
 def pad_sequences(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:

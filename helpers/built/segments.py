@@ -7,41 +7,15 @@ versions later lectures import (a unit test checks that both agree, and tests/bu
 """
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import torch
 
-from helpers.validation import integer_ids, whole_number
+from helpers.validation import INT64_LIMIT, ids_row, token_list, whole_number
 
 CLS, SEP, PAD = "[CLS]", "[SEP]", "[PAD]"
 SPECIALS = 3  # a pair adds [CLS] and two [SEP]
-
-
-def _tokens(tokens: object, name: str) -> list[str | int]:
-    """`tokens` as a list of token strings or token ids, or a clear error saying what to pass instead."""
-    if isinstance(tokens, str):
-        raise TypeError(f"{name} should be a list of tokens, not one string: split it first, e.g. "
-                        f"{tokens[:20]!r}.split().")
-    if isinstance(tokens, torch.Tensor):
-        raise TypeError(f"{name} should be a list of tokens or ids, not a tensor: pass {name}.tolist().")
-    if tokens is None or not isinstance(tokens, Sequence):
-        raise TypeError(f"{name} should be a list of tokens (strings such as 'cat') or ids, not "
-                        f"{type(tokens).__name__} {tokens!r}. Use [] for an empty text.")
-    kinds = {isinstance(t, str) for t in tokens if not isinstance(t, bool)}
-    odd = [t for t in tokens if isinstance(t, bool) or not isinstance(t, (str, numbers.Integral))]
-    if odd:
-        raise TypeError(f"{name} holds {odd[0]!r} ({type(odd[0]).__name__}); every token must be a string such as "
-                        f"'cat' or a whole-number id such as 2368. Tokenize the text first.")
-    if len(kinds) > 1:
-        raise TypeError(f"{name} mixes token strings and ids: give all strings or all ids.")
-    special = [t for t in tokens if t in (CLS, SEP)]
-    if special:
-        raise ValueError(f"{name} already holds {special[0]}: make_pair adds [CLS] and [SEP] itself. "
-                         f"Pass only the text's own tokens.")
-    return [int(t) if isinstance(t, numbers.Integral) else t for t in tokens]
 
 
 def make_pair(tokens_a: Sequence[str | int], tokens_b: Sequence[str | int]
@@ -50,7 +24,7 @@ def make_pair(tokens_a: Sequence[str | int], tokens_b: Sequence[str | int]
 
     A and B may be token strings or token ids; [CLS] and [SEP] are inserted as strings.
     """
-    tokens_a, tokens_b = _tokens(tokens_a, "tokens_a"), _tokens(tokens_b, "tokens_b")
+    tokens_a, tokens_b = token_list(tokens_a, "tokens_a", (CLS, SEP)), token_list(tokens_b, "tokens_b", (CLS, SEP))
     tokens = [CLS, *tokens_a, SEP, *tokens_b, SEP]
     token_type_ids = [0] * (len(tokens_a) + 2) + [1] * (len(tokens_b) + 1)
     return tokens, token_type_ids
@@ -64,7 +38,7 @@ def truncate_longest_first(tokens_a: Sequence[Any], tokens_b: Sequence[Any], bud
     each gets half, and an odd budget's extra token goes to the longer text (to B when both are as long).
     Tokens are cut from the end of each text.
     """
-    tokens_a, tokens_b = _tokens(tokens_a, "tokens_a"), _tokens(tokens_b, "tokens_b")
+    tokens_a, tokens_b = token_list(tokens_a, "tokens_a", (CLS, SEP)), token_list(tokens_b, "tokens_b", (CLS, SEP))
     budget = whole_number(budget, "budget (tokens left for A and B after [CLS] and two [SEP])", minimum=0)
     if len(tokens_a) + len(tokens_b) <= budget:
         return tokens_a, tokens_b
@@ -77,34 +51,7 @@ def truncate_longest_first(tokens_a: Sequence[Any], tokens_b: Sequence[Any], bud
     return tokens_a[:keep_a], tokens_b[:keep_b]
 
 
-INT64_LIMIT = 2**63          # ids and pad_id must fit in torch.long
 MAX_BATCH_BYTES = 4 * 2**30  # pad_pairs refuses a `length` whose three int64 tensors would need more memory than this
-
-
-def _ids_row(values: object, name: str) -> torch.Tensor:
-    """One row of ids or token types as a 1-D int64 tensor (from a list, a tensor or a numpy array)."""
-    if isinstance(values, np.ndarray):
-        values = torch.from_numpy(values)
-    if isinstance(values, torch.Tensor):
-        values = integer_ids(values, name)
-        if values.is_meta:
-            raise ValueError(f"{name} are on the meta device, which holds no values (only a shape); use real ids on "
-                             "the CPU, e.g. the lists from make_pair and the vocabulary.")
-    elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise TypeError(f"{name} must be a list or 1-D tensor of whole numbers, not {type(values).__name__} "
-                        f"{values!r}. Build the pair first (make_pair, then look the tokens up).")
-    elif not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{name} must hold whole numbers (ids or token types), not {list(values)[:5]!r}. "
-                        f"Look the tokens up in the vocabulary first.")
-    else:
-        huge = [v for v in values if not -INT64_LIMIT <= v < INT64_LIMIT]
-        if huge:
-            raise ValueError(f"{name} holds {huge[0]}, too large for a token id (ids are int64, below 2**63; a real "
-                             "vocabulary has fewer than a million). Check where the ids came from.")
-    row = torch.as_tensor(values, dtype=torch.long)
-    if row.dim() != 1:
-        raise ValueError(f"{name} must be one row (1-D), but it has shape {tuple(row.shape)}. Pass one pair per row.")
-    return row
 
 
 def pad_pairs(pairs: Sequence[tuple[object, object]], length: int | None = None, pad_id: int = 0
@@ -124,7 +71,7 @@ def pad_pairs(pairs: Sequence[tuple[object, object]], length: int | None = None,
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise TypeError(f"pairs[{n}] must be a pair (input_ids, token_type_ids), not {type(pair).__name__} "
                             f"{pair!r}.")
-        ids, types = _ids_row(pair[0], f"pairs[{n}] input_ids"), _ids_row(pair[1], f"pairs[{n}] token_type_ids")
+        ids, types = ids_row(pair[0], f"pairs[{n}] input_ids"), ids_row(pair[1], f"pairs[{n}] token_type_ids")
         if len(ids) and int(ids.min()) < 0:
             raise ValueError(f"pairs[{n}] input_ids holds {int(ids[ids < 0][0])}, but token ids are 0 or more (rows "
                              "of the vocabulary). Check that the ids came from the vocabulary.")

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+import helpers
 from bad_input import Bad
 from helpers.built import text_to_ids
 from helpers.built.simple_tokenizer import SimpleTokenizer, build_vocab, split_words
@@ -127,6 +128,25 @@ WINDOWS = [
     Bad("loader huge seed", lambda: window_loader(IDS, 2, 4, 1, seed=2**70), ValueError, "seed", "2**63"),
     Bad("loader too few windows to drop the last", lambda: window_loader(IDS, 64, 4, 1, drop_last=True), ValueError,
         "only 16 windows", "no batch", "drop_last=False"),
+    Bad("loader num_workers 2.5", lambda: window_loader(IDS, 2, 4, 1, num_workers=2.5), TypeError,
+        "num_workers", "whole number"),
+    Bad("loader num_workers -1", lambda: window_loader(IDS, 2, 4, 1, num_workers=-1), ValueError,
+        "num_workers", "at least 0"),
+    Bad("loader batch_sampler", lambda: window_loader(IDS, 2, 4, 1, batch_sampler=[[0, 1]]), ValueError,
+        "no batch_sampler", "DataLoader(WindowDataset("),
+    Bad("loader sampler and shuffle", lambda: window_loader(IDS, 2, 4, 1, shuffle=True, sampler=[0, 1]),
+        ValueError, "shuffle=True or a sampler"),
+    Bad("loader a misspelt option", lambda: window_loader(IDS, 2, 4, 1, num_worker=2), TypeError,
+        "'num_worker'", "does not take", "num_workers"),
+    Bad("loader pin_memory 'yes'", lambda: window_loader(IDS, 2, 4, 1, pin_memory="yes"), TypeError,
+        "pin_memory", "True or False"),
+    Bad("gpt2().decode an id past the vocabulary", lambda: helpers.gpt2().decode([40, 50257]), ValueError,
+        "50257", "outside", "0..50256"),
+    Bad("gpt2().decode a negative id", lambda: helpers.gpt2().decode([-1]), ValueError, "-1", "outside"),
+    Bad("gpt2().decode a huge id", lambda: helpers.gpt2().decode([10**12]), ValueError, "outside"),
+    Bad("gpt2().decode_single_token_bytes past the vocabulary",
+        lambda: helpers.gpt2().decode_single_token_bytes(50300), ValueError, "50300", "outside"),
+    Bad("gpt2().decode floats", lambda: helpers.gpt2().decode([1.5]), TypeError, "ints", "1.5"),
     Bad("loader seed and generator", lambda: window_loader(IDS, 2, 4, 1, seed=3, generator=torch.Generator()),
         ValueError, "either seed", "generator"),
 ]

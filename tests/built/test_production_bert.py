@@ -10,7 +10,7 @@ import torch
 
 import helpers
 from helpers import minilm
-from helpers.built.segments import encode_batch, pad_batch, truncate_longest_first
+from helpers.built.segments import encode_batch, pad_pairs, truncate_longest_first
 from helpers.exercises.lecture05 import encode_pair
 from notebook_code import definitions
 
@@ -87,7 +87,7 @@ def test_exercise_references_equal_the_tokenizer(tokenizer, consecutive_pairs):
     encoded = [encode_pair(tokenizer(a, add_special_tokens=False)["input_ids"],
                            tokenizer(b, add_special_tokens=False)["input_ids"]) for a, b in zip(texts_a, texts_b)]
     length = max(len(ids) for ids, _, _ in encoded)
-    ours = pad_batch([(ids, types) for ids, types, _ in encoded], length, pad_id=tokenizer.pad_token_id)
+    ours = pad_pairs([(ids, types) for ids, types, _ in encoded], length, pad_id=tokenizer.pad_token_id)
     theirs = tokenizer(texts_a, texts_b, padding="max_length", max_length=length, return_tensors="pt")
     for mine, key in zip(ours, ("input_ids", "token_type_ids", "attention_mask")):
         assert torch.equal(mine, theirs[key]), key

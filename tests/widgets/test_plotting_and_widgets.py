@@ -67,3 +67,23 @@ def test_progress_yields_everything_and_reports_completion(capsys):
     from helpers.progress import progress
     assert list(progress(range(5), "counting")) == [0, 1, 2, 3, 4]
     assert capsys.readouterr().out == "counting: done, 5 of 5 steps\n"
+
+
+def test_heatmap_vmin_vmax_fix_the_colour_scale_and_bad_ones_are_refused():
+    ax = plotting.heatmap([[0.0, 1.0], [2.0, 3.0]], title="t", xlabel="x", ylabel="y", vmin=-5, vmax=5)
+    assert ax.images[0].get_clim() == (-5, 5)
+    ax = plotting.heatmap([[0.0, 1.0], [2.0, 3.0]], title="t", xlabel="x", ylabel="y", diverging=True, vmax=10)
+    assert ax.images[0].get_clim() == (-3, 10)  # the diverging scale, with the given end replacing its own
+    with pytest.raises(ValueError, match="vmin .* below its vmax"):
+        plotting.heatmap([[0.0, 1.0]], title="t", xlabel="x", ylabel="y", vmin=2, vmax=1)
+    with pytest.raises(TypeError, match="vmax must be a finite number"):
+        plotting.heatmap([[0.0, 1.0]], title="t", xlabel="x", ylabel="y", vmax="1")
+    plt.close("all")
+
+
+def test_segment_strip_draws_ids_as_make_pair_accepts_them():
+    from helpers.built.segments import make_pair
+    tokens, types = make_pair([2368, 3332], [319])
+    ax = plotting.segment_strip(tokens, types, title="ids")
+    assert [text.get_text() for text in ax.texts][::2] == ["[CLS]", "2368", "3332", "[SEP]", "319", "[SEP]"]
+    plt.close("all")
