@@ -68,3 +68,11 @@ def test_lecture_sections_and_exercises(name):
     assert len(exercises) >= 3 and solved == exercises, f"exercises without a solution: {exercises - solved}"
     registered = set(registered_exercises())
     assert used <= registered, f"register checkers for {used - registered}"
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_test_plumbing_stays_in_cell_tags_not_in_the_code_learners_read(name):
+    """nbval reads the `nbval-ignore-output` tag; a comment saying so only puts test plumbing in the learner's view."""
+    commented = [n + 1 for n, cell in enumerate(load(name).cells)
+                 if cell.cell_type == "code" and "nbval-ignore-output" in cell.source]
+    assert not commented, f"cells {commented} mention nbval-ignore-output in their code: keep only the cell tag"

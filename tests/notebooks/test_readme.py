@@ -35,3 +35,18 @@ def test_ci_lints_then_runs_the_readme_command_then_the_cpu_matrix():
                                          "tests/support/cpu_matrix.py")]
     assert steps == sorted(steps), "CI order: venv, ruff, the README's test command, the CPU matrix"
     assert ci.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in ci
+
+
+def test_readme_and_data_readme_give_the_repair_command_the_code_gives():
+    from helpers.tokenizer_files import CHECKOUT_FIX
+    data_readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for text in (README, data_readme):
+        assert CHECKOUT_FIX in text
+        others = [m for m in re.finditer(r"git (?:-c \S+ )?checkout[^`\n]*", text) if m.group() != CHECKOUT_FIX]
+        # another checkout command may only be named as the one that does NOT work ("a plain `git checkout`")
+        assert all("plain" in text[m.start() - 12:m.start()] for m in others), [m.group() for m in others]
+
+
+def test_readme_keeps_one_run_command_and_one_test_command():
+    assert README.count("<!-- run-command -->") == 1 and README.count("<!-- test-command -->") == 1
+    assert README.index("<!-- run-command -->") < README.index("## On Colab") < README.index("<!-- test-command -->")
