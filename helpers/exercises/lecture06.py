@@ -73,7 +73,7 @@ def _segment_split(batch: int, seq_len: int) -> torch.Tensor:
     return (torch.arange(seq_len) >= (seq_len + 1) // 2).long().expand(batch, seq_len).clone()
 
 
-def _forward_cases() -> list[Case]:
+def forward_cases() -> list[Case]:
     """Fixed inputs (one per idea), edge cases (batch 1, seq_len 1, seq_len == context_length, with and
     without segments) and random ones from a seeded generator. Args: (module options, token_ids, segment_ids)."""
     generator = torch.Generator().manual_seed(6)
@@ -183,7 +183,7 @@ def _input_embedding_forward(answer: Any) -> None:
         with torch.no_grad():
             return module.eval()(token_ids, segment_ids)
 
-    check_function(learner, _reference_forward, _forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
+    check_function(learner, _reference_forward, forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
 
 
 def _pad_cases() -> list[Case]:

@@ -10,10 +10,10 @@ import torch  # noqa: E402
 
 from bad_input import Bad  # noqa: E402
 from helpers.exercises import lecture02  # noqa: E402
-from helpers.exercises.checking import _load_exercises, check, predict, reveal  # noqa: E402
+from helpers.exercises.checking import check, load_exercises, predict, reveal  # noqa: E402
 from helpers.scatter_labels import label_points  # noqa: E402
 
-_load_exercises()
+load_exercises()
 
 
 def axes():

@@ -50,6 +50,7 @@ def test_sinusoidal_matches_the_formula(num_positions, d_model, base):
     assert torch.allclose(table, torch.tensor(sinusoidal_loop(num_positions, d_model, base)), atol=1e-5)
 
 
+@pytest.mark.slow  # loads transformers
 def test_sinusoidal_is_the_table_transformers_builds():
     """Lecture 3 shows it: XLM's (and DistilBERT's) create_sinusoidal_embeddings interleave as we do; Marian stores
     the sines first. Both from Hugging Face transformers, to float32 rounding of the angles."""

@@ -1,7 +1,6 @@
 """Lecture 5 side by side with production code (Hugging Face transformers on all-MiniLM-L6-v2's real files):
 pairs, truncation, padding and the embedding layer equal BertTokenizer / BertModel; the claims the lecture makes
 about transformers' code (GPT-2's token_type_ids, pads' token type) hold for the pinned version."""
-import inspect
 import itertools
 import re
 
@@ -14,8 +13,10 @@ from helpers.built.segments import encode_batch, pad_pairs, truncate_longest_fir
 from helpers.exercises.lecture05 import encode_pair
 from notebook_code import definitions
 
-pytestmark = pytest.mark.skipif(not (minilm.available() and minilm.transformers_available()),
-                                reason=f"{minilm.INSTALL_HINT} {minilm.TRANSFORMERS_HINT}")
+# slow: loads transformers and a real model (the README's test command runs it; the quick tier does not)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (minilm.available() and minilm.transformers_available()),
+                                 reason=f"{minilm.INSTALL_HINT} {minilm.TRANSFORMERS_HINT}")]
 NOTEBOOK = "05_segment_embeddings.ipynb"
 
 
@@ -108,16 +109,6 @@ def test_sum_and_layer_norm_equal_bert_models_embeddings(tokenizer, consecutive_
     assert config["layer_norm_eps"] == model.config.layer_norm_eps == 1e-12
 
 
-def test_gpt2_model_looks_token_type_ids_up_in_its_token_table():
-    from transformers.models.gpt2.modeling_gpt2 import GPT2Model
-    assert "token_type_embeds = self.wte(token_type_ids)" in inspect.getsource(GPT2Model.forward)
-
-
-def test_the_pinned_transformers_is_the_one_the_lecture_cites():
-    import transformers
-    assert transformers.__version__ == "5.24.0"
-
-
 def test_the_uncased_vocabulary_has_no_accented_piece():
     import unicodedata
     accented = [token for token in minilm.load_vocab()
@@ -137,10 +128,3 @@ def test_a_pads_token_type_changes_no_real_tokens_output(tokenizer, consecutive_
     torch.testing.assert_close(as_bert[mask.bool()], pads_typed_1[mask.bool()], atol=1e-6, rtol=1e-6)
 
 
-def test_roberta_pairs_are_separators_only_with_every_token_of_type_0():
-    from tokenizers import Tokenizer, models, pre_tokenizers, processors
-    tok = Tokenizer(models.WordLevel({"<s>": 0, "</s>": 2, "[UNK]": 3, "a": 5, "b": 6}, unk_token="[UNK]"))
-    tok.pre_tokenizer = pre_tokenizers.Whitespace()
-    tok.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    encoded = tok.encode("a", "b")
-    assert encoded.tokens == ["<s>", "a", "</s>", "</s>", "b", "</s>"] and set(encoded.type_ids) == {0}

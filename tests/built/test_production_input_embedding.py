@@ -14,8 +14,10 @@ from helpers.built.positions import sinusoidal
 from helpers.corpus import load_corpus
 from notebook_code import definitions
 
-pytestmark = pytest.mark.skipif(not minilm.available() or importlib.util.find_spec("transformers") is None,
-                                reason="needs all-MiniLM-L6-v2 and transformers")
+# slow: loads transformers and a real model (the README's test command runs it; the quick tier does not)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not minilm.available() or importlib.util.find_spec("transformers") is None,
+                                 reason="needs all-MiniLM-L6-v2 and transformers")]
 TOLERANCE = 1e-6
 
 

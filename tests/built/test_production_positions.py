@@ -8,6 +8,7 @@ import torch
 
 from helpers.built.positions import alibi, alibi_slopes, rope, t5_bucket
 
+pytestmark = pytest.mark.slow  # loads transformers (the README's test command runs it; the quick tier does not)
 bloom = pytest.importorskip("transformers.models.bloom.modeling_bloom")
 llama = pytest.importorskip("transformers.models.llama.modeling_llama")
 neox = pytest.importorskip("transformers.models.gpt_neox.modeling_gpt_neox")

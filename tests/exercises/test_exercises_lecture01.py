@@ -10,12 +10,12 @@ import torch
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import lecture01
-from helpers.exercises.checking import _load_exercises, check, predict, reveal
+from helpers.exercises.checking import check, load_exercises, predict, reveal
 from helpers.maintainer.record import tagged_cell
 from notebook_code import solution_code
 
 BOOK = nbformat.read(NOTEBOOKS_DIR / "01_tokenization.ipynb", as_version=4)
-_load_exercises()  # importing lecture01 above registers only its own checkers; load every lecture's
+load_exercises()  # importing lecture01 above registers only its own checkers; load every lecture's
 
 
 def verdict(capsys, exercise_id, answer):

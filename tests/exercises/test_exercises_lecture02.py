@@ -8,10 +8,10 @@ import torch.nn.functional as F
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import lecture02
-from helpers.exercises.checking import _load_exercises, check, predict
+from helpers.exercises.checking import check, load_exercises, predict
 from notebook_code import definitions, solution_code
 
-_load_exercises()  # importing lecture02 above registers only its own exercises; load every lecture's
+load_exercises()  # importing lecture02 above registers only its own exercises; load every lecture's
 
 NOTEBOOK = "02_token_embeddings.ipynb"
 

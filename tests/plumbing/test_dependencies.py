@@ -2,6 +2,7 @@
 and nothing else; requirements-dev.txt adds what tests and maintainer tools import; environment.yml installs the
 learner's file and the course's helpers."""
 import ast
+import functools
 import re
 import sys
 import warnings
@@ -31,7 +32,8 @@ def requirements(*names: str) -> dict[str, str]:
     return pins
 
 
-def learner_sources() -> list[str]:
+@functools.cache
+def learner_sources() -> tuple[str, ...]:
     """The Python the learner runs: helpers (without the maintainer tools) and the notebooks' code cells."""
     sources = [path.read_text(encoding="utf-8") for path in (ROOT / "helpers").rglob("*.py")
                if "maintainer" not in path.parts]
@@ -39,16 +41,18 @@ def learner_sources() -> list[str]:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":
                 sources.append("\n".join(line for line in cell.source.splitlines() if line.lstrip()[:1] not in "!%"))
-    return sources
+    return tuple(sources)
 
 
-def maintainer_sources() -> list[str]:
+@functools.cache
+def maintainer_sources() -> tuple[str, ...]:
     """The Python only maintainers and CI run: the maintainer tools, the tests, the benchmarks."""
-    return [path.read_text(encoding="utf-8") for folder in ("helpers/maintainer", "tests", "benchmarks")
-            for path in (ROOT / folder).rglob("*.py")]
+    return tuple(path.read_text(encoding="utf-8") for folder in ("helpers/maintainer", "tests", "benchmarks")
+                 for path in (ROOT / folder).rglob("*.py"))
 
 
-def imported_modules(sources: list[str]) -> set[str]:
+@functools.cache
+def imported_modules(sources: tuple[str, ...]) -> frozenset[str]:
     """Top-level modules the given sources import (standard library and the course's own left out)."""
     found = set()
     for source in sources:
@@ -60,7 +64,8 @@ def imported_modules(sources: list[str]) -> set[str]:
                 found |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return found - set(sys.stdlib_module_names) - LOCAL - {name for name in found if name.startswith("test_")}
+    tests = {name for name in found if name.startswith("test_")}
+    return frozenset(found - set(sys.stdlib_module_names) - LOCAL - tests)
 
 
 def distributions_of(module: str) -> set[str]:
@@ -69,7 +74,7 @@ def distributions_of(module: str) -> set[str]:
             | {(PROVIDED.get(module) or module).lower()})
 
 
-def unpinned(modules: set[str], pins: dict[str, str]) -> list[str]:
+def unpinned(modules: frozenset[str], pins: dict[str, str]) -> list[str]:
     # google.colab: only on Colab, where the setup cell checks for it
     return [f"{module} (from {sorted(distributions_of(module))})" for module in sorted(modules - {"google"})
             if not distributions_of(module) & set(pins)]

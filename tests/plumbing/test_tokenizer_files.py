@@ -32,6 +32,7 @@ def test_get_encoding_works_offline_from_an_empty_cache(tmp_path, cache_value):
     assert out.stdout.strip() == "[40, 1842, 27140, 10128]"
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_importing_helpers_writes_nothing_and_loads_nothing_heavy(tmp_path):
     code = ("import os, sys, helpers, helpers.course; "
             "print(sorted(m for m in ('torch', 'tiktoken', 'matplotlib.pyplot') if m in sys.modules), "
@@ -41,6 +42,7 @@ def test_importing_helpers_writes_nothing_and_loads_nothing_heavy(tmp_path):
     assert out.stdout.strip() == "[] []"
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_gpt2_installs_the_files_on_first_use(tmp_path):
     out = run_python("import helpers; print(helpers.gpt2().encode('I love LLMs'))",
                      {"TIKTOKEN_CACHE_DIR": str(tmp_path)})
