@@ -9,10 +9,23 @@ import torch
 from helpers.built.positions import alibi, alibi_slopes, rope, t5_bucket
 
 pytestmark = pytest.mark.slow  # loads transformers (the README's test command runs it; the quick tier does not)
-bloom = pytest.importorskip("transformers.models.bloom.modeling_bloom")
-llama = pytest.importorskip("transformers.models.llama.modeling_llama")
-neox = pytest.importorskip("transformers.models.gpt_neox.modeling_gpt_neox")
-t5 = pytest.importorskip("transformers.models.t5.modeling_t5")
+
+
+class LazyModule:
+    """A transformers module imported on first use inside a test (skipped without it), never while pytest collects:
+    importing these takes seconds, and the quick tier deselects this file."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(pytest.importorskip(self.name), attribute)
+
+
+bloom = LazyModule("transformers.models.bloom.modeling_bloom")
+llama = LazyModule("transformers.models.llama.modeling_llama")
+neox = LazyModule("transformers.models.gpt_neox.modeling_gpt_neox")
+t5 = LazyModule("transformers.models.t5.modeling_t5")
 
 
 def half_split(head_dim):
