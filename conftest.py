@@ -1,7 +1,7 @@
 """Test-wide setup: no network for this process or any kernel it starts (notebooks included), no screen, paths
 that do not depend on the folder pytest was started from, and the `slow` marker on whole-notebook runs.
 
-Shared test helpers live here as fixtures (`readme_block`) or in tests/notebook_code.py; test files never
+Shared test helpers live here as fixtures (`readme_block`) or in tests/support/notebook_code.py; test files never
 import from each other. The repository root is `helpers.course.ROOT`.
 """
 import os
@@ -14,14 +14,15 @@ import pytest
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parent  # the bootstrap copy of helpers.course.ROOT: helpers is not importable yet
-OFFLINE_DIR = ROOT / "tests" / "offline"
-SANITIZE_FILE = ROOT / "tests" / "nbval_sanitize.cfg"
+SUPPORT_DIR = ROOT / "tests" / "support"  # bad_input.py, notebook_code.py: `from bad_input import ...` in any room
+OFFLINE_DIR = SUPPORT_DIR / "offline"
+SANITIZE_FILE = SUPPORT_DIR / "nbval_sanitize.cfg"
 README = ROOT / "README.md"
 
-# Kernels and subprocesses inherit PYTHONPATH and import tests/offline/sitecustomize.py at start-up.
+# Kernels and subprocesses inherit PYTHONPATH and import tests/support/offline/sitecustomize.py at start-up.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), str(ROOT),
                                                          os.environ.get("PYTHONPATH", "")]))
-sys.path.insert(0, str(OFFLINE_DIR))
+sys.path[:0] = [str(OFFLINE_DIR), str(SUPPORT_DIR)]
 import sitecustomize  # noqa: E402,F401  (the same guard, in this process)
 
 

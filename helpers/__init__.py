@@ -4,32 +4,58 @@ Layout: learner plumbing sits at the top of this folder; `built/` holds the reus
 lectures build; `widgets/` the interactive widgets; `exercises/` the checkers; `maintainer/` the tools only
 maintainers run (re-recording, the static site).
 
-Importing `helpers` verifies GPT-2's tokenizer files in data/gpt2/ and places them where tiktoken
-looks, so `tiktoken.get_encoding("gpt2")` works without a network connection.
+Importing `helpers` has no side effects and loads nothing heavy: each name below is imported on first use.
+`helpers.setup()` (every lecture's setup cell) places GPT-2's shipped tokenizer files where tiktoken looks, so
+`tiktoken.get_encoding("gpt2")` works offline; `helpers.gpt2()` does the same on first use.
 """
 from __future__ import annotations
 
-import torch
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from helpers.corpus import load_corpus
-from helpers.course import LECTURES, REPO_URL
-from helpers.device import device_report, pick_device, torch_threads
-from helpers.exercises.checking import check, predict, reveal
-from helpers.plotting import heatmap, line_plot, pipeline_map, use_course_style
-from helpers.progress import progress
-from helpers.seeding import seed_everything
-from helpers.tensors import describe, shape_str
-from helpers.tokenizer_files import gpt2, install_gpt2_files
+if TYPE_CHECKING:
+    import torch
 
-install_gpt2_files()
+# name -> the module that defines it (imported when the name is first used: `import helpers.course` stays light)
+_LAZY = {
+    "load_corpus": "helpers.corpus",
+    "LECTURES": "helpers.course", "REPO_URL": "helpers.course",
+    "device_report": "helpers.device", "pick_device": "helpers.device", "torch_threads": "helpers.device",
+    "check": "helpers.exercises.checking", "predict": "helpers.exercises.checking",
+    "reveal": "helpers.exercises.checking",
+    "heatmap": "helpers.plotting", "line_plot": "helpers.plotting", "pipeline_map": "helpers.plotting",
+    "use_course_style": "helpers.plotting",
+    "progress": "helpers.progress",
+    "seed_everything": "helpers.seeding",
+    "describe": "helpers.tensors", "shape_str": "helpers.tensors",
+    "gpt2": "helpers.tokenizer_files", "install_gpt2_files": "helpers.tokenizer_files",
+}
 
-__all__ = ["LECTURES", "REPO_URL", "check", "describe", "device_report", "gpt2", "heatmap",
-           "install_gpt2_files", "line_plot", "load_corpus", "pick_device", "pipeline_map", "predict", "progress",
-           "reveal", "seed_everything", "setup", "shape_str", "torch_threads", "use_course_style"]
+__all__ = sorted([*_LAZY, "setup"])
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562), so `import helpers` costs nothing."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def setup(seed: int = 0, device: str | None = None) -> torch.device:
-    """Start a lecture: course plot style, every generator seeded, device chosen and reported in one line."""
+    """Start a lecture: GPT-2's tokenizer files in place, course plot style, every generator seeded, device chosen
+    and reported in one line."""
+    from helpers.device import device_report, pick_device
+    from helpers.plotting import use_course_style
+    from helpers.seeding import seed_everything
+    from helpers.tokenizer_files import install_gpt2_files
+
+    install_gpt2_files()
     use_course_style()
     seed_everything(seed)
     chosen, reason = pick_device(device)

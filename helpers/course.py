@@ -1,6 +1,6 @@
 """The course's identity in one place: repository URL, lecture list, Colab badge and setup cell.
 
-Every notebook's badge and setup cell are rendered from here; `tests/test_notebook_structure.py`
+Every notebook's badge and setup cell are rendered from here; `tests/notebooks/test_notebook_structure.py`
 fails if a notebook drifts from them, and `python -m helpers.maintainer.record` rewrites them.
 """
 from __future__ import annotations
@@ -64,23 +64,23 @@ def badge_markdown(filename: str) -> str:
     return f"[![Open In Colab]({image})]({colab_url(filename)})"
 
 
-def setup_cell_source() -> str:
-    """The setup cell shared by every notebook: find (or on Colab, fetch) the course, then set up.
+COLAB_DIR = f"/content/{REPO_DIR_NAME}"  # where the setup cell fetches the course on Colab
 
-    On Colab it clones the repository and puts it on sys.path; it never installs requirements.txt,
-    because that would replace Colab's torch and ipywidgets.
+
+def setup_cell_source() -> str:
+    """The setup cell shared by every notebook: import the installed helpers (on Colab: fetch them first), set up.
+
+    Locally, `pip install --no-deps -e .` (the README's run command) makes `helpers` importable from anywhere.
+    On Colab the cell clones the repository once into /content and puts it on sys.path; it never installs
+    requirements.txt, because that would replace Colab's torch and ipywidgets. If `import helpers` fails, or finds
+    another package called helpers, the line that fails says where the fix is (README.md, "Troubleshooting").
     """
-    return f'''# Setup (the same in every lecture): find the course code (on Colab: fetch it), pick a device, seed.
-import pathlib, subprocess, sys
-if "google.colab" in sys.modules and not pathlib.Path("{REPO_DIR_NAME}").is_dir():
-    subprocess.run(["git", "clone", "--depth=1", "--quiet", "{REPO_URL}", "{REPO_DIR_NAME}"], check=True)
-here = pathlib.Path.cwd().resolve()
-candidates = [here, *here.parents, here / "{REPO_DIR_NAME}"]
-root = next((p for p in candidates if (p / "helpers" / "__init__.py").is_file()), None)
-if root is None:
-    raise RuntimeError("Cannot find the course's helpers/ folder. Open this notebook from the "
-                       "course repository (see README.md), or run it on Colab.")
-if str(root) not in sys.path:
-    sys.path.insert(0, str(root))
-import helpers
-device = helpers.setup(seed=0)'''
+    fetch = f"test -d {COLAB_DIR} || git clone -q --depth=1 {REPO_URL} {COLAB_DIR}"
+    return "\n".join([
+        "import sys  # Setup, the same in every lecture. On Colab it fetches the course code once (nothing else).",
+        f'if "google.colab" in sys.modules and "{COLAB_DIR}" not in sys.path:',
+        f'    import subprocess; subprocess.run("{fetch}", shell=True, check=True)',
+        f'    sys.path.insert(0, "{COLAB_DIR}")',
+        "import helpers; device = helpers.setup(seed=0)  "
+        '# An error here? README.md, "Troubleshooting" (pip install -e .)',
+    ])

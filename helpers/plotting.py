@@ -6,6 +6,7 @@ which the static course site (`python -m helpers.maintainer.site`) uses as the i
 """
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
@@ -22,6 +23,7 @@ from matplotlib.ticker import MaxNLocator
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 SEQUENTIAL_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu_r"
+PAD_GREY = "#BBBBBB"  # [PAD] positions in batch pictures
 
 PIPELINE_STEPS = ("raw text", "tokens", "token ids", "token embeddings",
                   "+ positions", "+ segments", "input embeddings")
@@ -128,10 +130,12 @@ def _checked_labels(labels: Sequence[str], size: int) -> list[str]:
 
 def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_label: str = "value",
             xticklabels: Sequence[str] | None = None, yticklabels: Sequence[str] | None = None,
-            diverging: bool = False, ax: Axes | None = None) -> Axes:
+            diverging: bool = False, vmin: float | None = None, vmax: float | None = None,
+            ax: Axes | None = None) -> Axes:
     """Draw a 2-D array (tensor, array or nested list) as a heatmap with a title, axis labels and colour bar.
 
-    `diverging=True` centres the colours on zero (blue negative, red positive).
+    `diverging=True` centres the colours on zero (blue negative, red positive). `vmin`/`vmax` fix the colour scale
+    (e.g. one scale for several heatmaps you compare); by default it spans the data.
     """
     data = _as_array(matrix, "The heatmap's matrix")
     if data.ndim != 2:
@@ -143,11 +147,18 @@ def heatmap(matrix: object, *, title: str, xlabel: str, ylabel: str, colorbar_la
     if not finite.any():
         raise ValueError("Every value of the heatmap's matrix is NaN or infinite, so no colour means anything. "
                          "Check the computation that produced it (NaN and -inf cells are drawn blank).")
+    scale = {name: value for name, value in (("vmin", vmin), ("vmax", vmax)) if value is not None}
+    for name, value in scale.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise TypeError(f"heatmap's {name} must be a finite number, not {value!r}.")
+    if len(scale) == 2 and not vmin < vmax:
+        raise ValueError(f"heatmap's vmin ({vmin}) must be below its vmax ({vmax}).")
     ax = ax if ax is not None else plt.subplots()[1]
     options: dict[str, object] = {"aspect": "auto", "interpolation": "nearest"}
     if diverging:  # NaN and ±inf (masked cells) are drawn blank and do not set the colour scale
         limit = float(np.abs(data[finite]).max()) or 1.0
         options.update(cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
+    options.update(scale)
     image = ax.imshow(data, **options)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label)
     if xticklabels is not None:
@@ -248,3 +259,95 @@ def token_strip(tokens: Sequence[str], ids: Sequence[int], *, title: str, ax: Ax
     ax.axis("off")
     ax.set_title(title, fontsize=11)
     return ax
+
+
+# ---- Lecture 5's pictures of sentence pairs (helpers.built.segments builds the pairs) ----
+
+def _segment_ids(token_type_ids: Sequence[int], count: int) -> list[int]:
+    types = list(token_type_ids.tolist() if isinstance(token_type_ids, torch.Tensor) else token_type_ids)
+    if len(types) != count:
+        raise ValueError(f"{count} tokens but {len(types)} token_type_ids: give one segment id per token.")
+    bad = [t for t in types if isinstance(t, bool) or not isinstance(t, numbers.Integral) or t not in (0, 1)]
+    if bad:
+        raise ValueError(f"segment id {bad[0]!r} is out of range: BERT's pairs use 0 for text A and 1 for text B.")
+    return types
+
+
+def segment_strip(tokens: Sequence[str | int], token_type_ids: Sequence[int], *, title: str,
+                  ax: Axes | None = None) -> Axes:
+    """Draw tokens as boxes coloured by segment (blue A, orange B) with each token's segment id underneath.
+
+    `tokens` may be strings or ids, as `make_pair` accepts either."""
+    types = _segment_ids(token_type_ids, len(tokens))
+    ax = token_strip([str(token) for token in tokens], types, title=title, ax=ax)
+    for box, segment in zip(ax.patches, types):
+        box.set_facecolor(OKABE_ITO[segment])
+    return ax
+
+
+def batch_strips(token_rows: Sequence[Sequence[str]], token_type_ids: object, attention_mask: object, *,
+                 title: str) -> Figure:
+    """A padded batch as a grid: one row per pair, one column per position; blue segment A, orange segment B,
+    hatched grey [PAD] (mask 0). Under each token: its token type and attention mask, e.g. '0|1'.
+    """
+    def as_rows(values: object) -> list:
+        return values.tolist() if isinstance(values, (torch.Tensor, np.ndarray)) else [list(row) for row in values]
+    types, mask = as_rows(token_type_ids), as_rows(attention_mask)
+    if not token_rows or not (len(token_rows) == len(types) == len(mask)):
+        raise ValueError(f"Give one row of tokens, token types and mask per pair: got {len(token_rows)}, "
+                         f"{len(types)} and {len(mask)}.")
+    seq_len = len(token_rows[0])
+    if any(len(row) != seq_len or len(t) != seq_len or len(m) != seq_len
+           for row, t, m in zip(token_rows, types, mask)):
+        raise ValueError("Every row of a padded batch has the same length: pad the pairs first.")
+    width = max(len(visible(token)) for row in token_rows for token in row) * 0.075 + 0.25
+    fig, ax = plt.subplots(figsize=(min(max(seq_len * width + 1.2, 4), 14), 0.75 * len(token_rows) + 1.1))
+    for row, tokens in enumerate(token_rows):
+        row_types = _segment_ids(types[row], seq_len)
+        for position, (token, segment, keep) in enumerate(zip(tokens, row_types, mask[row])):
+            ax.add_patch(FancyBboxPatch((position + 0.06, row - 0.3), 0.88, 0.42, boxstyle="round,pad=0.02",
+                                        facecolor=OKABE_ITO[segment] if keep else PAD_GREY, alpha=0.4,
+                                        hatch="" if keep else "///", edgecolor="black"))
+            ax.text(position + 0.5, row - 0.09, visible(token), ha="center", va="center", fontsize=8,
+                    family="monospace")
+            ax.text(position + 0.5, row + 0.3, f"{segment}|{keep}", ha="center", va="center", fontsize=8,
+                    color="#333333")
+    ax.set_xlim(0, seq_len)
+    ax.set_ylim(len(token_rows) - 0.5, -0.5)
+    ax.set_xticks([p + 0.5 for p in range(seq_len)], [str(p) for p in range(seq_len)])
+    ax.set_yticks(range(len(token_rows)), [f"pair {n}" for n in range(len(token_rows))])
+    ax.set(xlabel="position (token type | attention mask under each token)", title=title)
+    ax.grid(False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def shared_scale_heatmaps(parts: Mapping[str, object], *, row_labels: Sequence[str], title: str,
+                          xlabel: str = "dimension (d_model)", ylabel: str = "token") -> Figure:
+    """Panels side by side on ONE diverging colour scale (one colour bar), so their values can be compared.
+
+    Each part is a (rows, columns) matrix; integer ticks on the columns, `row_labels` on the rows.
+    """
+    matrices = {name: torch.as_tensor(part).detach().cpu().float() for name, part in parts.items()}
+    shapes = {tuple(m.shape) for m in matrices.values()}
+    if not matrices or len(shapes) != 1 or len(next(iter(shapes))) != 2:
+        raise ValueError(f"Give 2-D parts of one shape to compare, got shapes {sorted(shapes)}.")
+    rows = next(iter(shapes))[0]
+    if len(row_labels) != rows:
+        raise ValueError(f"{rows} rows but {len(row_labels)} row labels: give one label per row.")
+    limit = max(float(m.abs().max()) for m in matrices.values()) or 1.0
+    fig, axes = plt.subplots(1, len(matrices), figsize=(3.1 * len(matrices) + 1, 4.6), sharey=True, squeeze=False,
+                             layout="constrained")
+    for ax, (name, matrix) in zip(axes[0], matrices.items()):
+        image = ax.imshow(matrix.numpy(), cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto",
+                          interpolation="nearest")
+        ax.set(title=name, xlabel=xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(False)
+    axes[0, 0].set_yticks(range(rows), list(row_labels))
+    axes[0, 0].set_ylabel(ylabel)
+    fig.suptitle(title)
+    fig.colorbar(image, ax=list(axes[0]), label="value (one scale for every panel)", fraction=0.025, pad=0.02)
+    return fig

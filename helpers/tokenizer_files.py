@@ -22,6 +22,7 @@ from pathlib import Path
 import tiktoken
 
 from helpers.course import ROOT
+from helpers.validation import id_list, ids_within
 
 GPT2_DIR = ROOT / "data" / "gpt2"
 ENDOFTEXT = "<|endoftext|>"  # GPT-2's one special token: the end of a document (id 50256)
@@ -153,8 +154,34 @@ def install_gpt2_files(data_dir: Path = GPT2_DIR, cache_dir: Path | None = None)
     return fallback
 
 
+class CheckedDecoding(tiktoken.Encoding):
+    """A tiktoken Encoding whose decoders refuse ids outside the vocabulary with a clear error (tiktoken's own is a
+    bare KeyError or OverflowError). Nothing else changes: encoding, attributes and repr are tiktoken's."""
+
+    def _valid(self, tokens: object) -> list[int]:
+        ids = id_list(tokens, "decode")
+        ids_within(ids, self.n_vocab, "Token id", f"{self.name}'s vocabulary",
+                   "Decode ids that came from this tokenizer's encode.")
+        return ids
+
+    def decode(self, tokens, errors: str = "replace") -> str:
+        return super().decode(self._valid(tokens), errors=errors)
+
+    def decode_bytes(self, tokens) -> bytes:
+        return super().decode_bytes(self._valid(tokens))
+
+    def decode_tokens_bytes(self, tokens) -> list[bytes]:
+        return super().decode_tokens_bytes(self._valid(tokens))
+
+    def decode_single_token_bytes(self, token) -> bytes:
+        return super().decode_single_token_bytes(self._valid([token])[0])
+
+
 @functools.cache
 def gpt2() -> tiktoken.Encoding:
-    """GPT-2's tokenizer, loaded offline (files verified once): the same object as `tiktoken.get_encoding("gpt2")`."""
+    """GPT-2's tokenizer, loaded offline (files installed on first use): the same object as
+    `tiktoken.get_encoding("gpt2")`, whose decoders now refuse ids outside the vocabulary clearly."""
     install_gpt2_files()
-    return tiktoken.get_encoding("gpt2")
+    encoding = tiktoken.get_encoding("gpt2")
+    encoding.__class__ = CheckedDecoding  # same object, same data: only the decoders gain a check
+    return encoding

@@ -12,7 +12,7 @@ import numbers
 import torch
 from torch import nn
 
-from helpers.validation import positive_even, whole_number
+from helpers.validation import flag, positive_even, whole_number
 
 MAX_TABLE_ELEMENTS = 2 ** 30  # 4 GiB of float32: a bigger position table is almost surely a typo
 
@@ -117,12 +117,6 @@ def _real_above(value: object, name: str, low: float, example: str) -> float:
     return float(value)
 
 
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, not {type(value).__name__} {value!r}.")
-    return value
-
-
 def rope(x: torch.Tensor, base: float = 10000.0, positions: torch.Tensor | None = None) -> torch.Tensor:
     """Rotate each pair (x[..., 2i], x[..., 2i+1]) of x (..., seq_len, head_dim) by the angle position·ω_i,
     with ω_i = base^(-2i/head_dim).
@@ -185,7 +179,7 @@ def alibi(num_heads: int, seq_len: int, causal: bool = True) -> torch.Tensor:
     """
     whole_number(num_heads, "num_heads")
     whole_number(seq_len, "seq_len")
-    _flag(causal, "causal")
+    flag(causal, "causal")
     if num_heads * seq_len ** 2 > MAX_BIAS_ELEMENTS:
         raise ValueError(f"alibi({num_heads}, {seq_len}) would hold {num_heads * seq_len ** 2:,} numbers "
                          f"({num_heads * seq_len ** 2 * 4 / 2 ** 30:.1f} GiB): too large. Use a shorter seq_len, "
@@ -212,7 +206,7 @@ def t5_bucket(relative_position: torch.Tensor, num_buckets: int = 32, max_distan
         raise TypeError("relative_position must hold whole numbers (an int64 or int32 tensor; key position - "
                         f"query position, so negative numbers too), got dtype {relative_position.dtype}. "
                         "Use torch.arange(...) or .long().")
-    _flag(bidirectional, "bidirectional")
+    flag(bidirectional, "bidirectional")
     whole_number(num_buckets, "num_buckets", minimum=4 if bidirectional else 2)
     whole_number(max_distance, "max_distance")
     half = num_buckets // 2 if bidirectional else num_buckets

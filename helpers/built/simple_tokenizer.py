@@ -11,12 +11,12 @@ from collections.abc import Iterable, Sequence
 import torch
 
 from helpers.tokenizer_files import ENDOFTEXT
+from helpers.validation import id_list
 
 UNK = "<|unk|>"
 SPECIAL_TOKENS = (UNK, ENDOFTEXT)
 _TOKEN = re.compile(r"<\|\w+\|>|\w+|[^\w\s]")      # a special token, a run of letters/digits, or one symbol
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" ([^\w\s<])")
-_TOO_SMALL = ("int8", "uint8", "int16")  # too small for GPT-2's ids (up to 50256): a cast to them wraps ids around
 
 
 def split_words(text: str) -> list[str]:
@@ -95,36 +95,3 @@ class SimpleTokenizer:
                              "the ids came from this tokenizer's encode.")
         return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(self.id_to_str[i] for i in ids))
 
-
-def id_list(ids: object, caller: str = "decode") -> list[int]:
-    """A list of int ids from a list (numpy ints allowed) or a 1-D integer numpy array or tensor.
-
-    Anything else gets a clear error: floats, bools, text, 2-D ids, and dtypes too small to hold token ids
-    (int8, uint8, int16: a cast to them silently wraps large ids around).
-    """
-    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
-        raise TypeError(f"{caller} needs a list of int ids, not {type(ids).__name__}. "
-                        "To get ids from text, use encode.")
-    if isinstance(ids, torch.Tensor) or hasattr(ids, "dtype") and hasattr(ids, "ndim"):  # a tensor or numpy array
-        kind = str(ids.dtype).removeprefix("torch.")
-        if isinstance(ids, torch.Tensor) and ids.is_meta:
-            raise ValueError(f"{caller} got ids on the meta device, which holds no values (only a shape); use real "
-                             "ids on the CPU, e.g. the list that encode returns.")
-        if ids.ndim != 1:
-            raise ValueError(f"{caller} takes one sequence of ids, not shape {tuple(ids.shape)}; pass one row, "
-                             "e.g. ids[0].")
-        if kind in _TOO_SMALL or "int" not in kind:
-            if kind in _TOO_SMALL:
-                raise TypeError(f"Token ids must be int64 or int32, not {kind}: {kind} is too small for token ids "
-                                "(a cast to it wraps large ids around). Keep the ids as torch.long (int64) from "
-                                "the tokenizer on.")
-            raise TypeError(f"Token ids must be integers (e.g. int64), not {kind}. If they are whole numbers, "
-                            "convert them (tensor.long(), array.astype('int64')); check that you passed ids, not "
-                            "vectors.")
-        return [int(i) for i in ids.tolist()]
-    ids = list(ids)
-    for position, token_id in enumerate(ids):
-        if isinstance(token_id, bool) or not isinstance(token_id, numbers.Integral):
-            raise TypeError(f"Token ids must be ints, but position {position} holds {token_id!r} "
-                            f"({type(token_id).__name__}).")
-    return [int(token_id) for token_id in ids]

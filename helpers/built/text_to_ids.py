@@ -11,8 +11,8 @@ from typing import Literal
 
 import torch
 
-from helpers.built.simple_tokenizer import id_list
 from helpers.tokenizer_files import ENDOFTEXT, gpt2
+from helpers.validation import id_list
 
 Special = Collection[str] | Literal["all"]
 _LOOKS_SPECIAL = re.compile(r"<\|[^|<>\s]+\|>")  # text shaped like a special token, e.g. <|unk|>

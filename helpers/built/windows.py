@@ -13,15 +13,12 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-from helpers.validation import integer_ids, whole_number
+from helpers.validation import dataloader_options, flag, integer_ids, whole_number
 
 
 def check_ids(ids: object) -> torch.Tensor:
     """Return `ids` if it is a 1-D tensor of non-negative integer token ids; otherwise explain how to make one."""
     ids = integer_ids(ids)
-    if ids.is_meta:
-        raise ValueError("ids are on the meta device, which holds no values (only a shape); use real ids on the CPU, "
-                         "e.g. torch.tensor(enc.encode(text)).")
     if ids.dim() != 1:
         raise ValueError(f"ids must be one long 1-D sequence, not shape {tuple(ids.shape)}. "
                          "Join your texts first, e.g. ids.flatten() or torch.cat([...]).")
@@ -92,9 +89,9 @@ def window_loader(ids: torch.Tensor, batch_size: int, context_length: int, strid
     """
     dataset = WindowDataset(ids, context_length, stride)
     batch_size = whole_number(batch_size, "batch_size")
-    for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, not {type(flag).__name__} {flag!r}.")
+    flag(shuffle, "shuffle")
+    flag(drop_last, "drop_last")
+    dataloader_kwargs = dataloader_options(dataloader_kwargs, shuffle)
     seed = whole_number(seed, "seed", minimum=0)
     if seed >= 2**63:
         raise ValueError(f"seed must be below 2**63 (a torch.Generator seed is a 64-bit integer), not {seed}.")

@@ -49,7 +49,7 @@ def exercise(exercise_id: str) -> Callable[[Checker], Checker]:
     return register
 
 
-def _load_exercises() -> None:
+def load_exercises() -> None:
     """Import every lecture's checker module (each registers itself; importing again costs nothing)."""
     import helpers.exercises as package
     for module in pkgutil.iter_modules(package.__path__):
@@ -59,13 +59,13 @@ def _load_exercises() -> None:
 
 def registered_exercises() -> dict[str, Checker]:
     """Every registered exercise id and its checker (the lecture modules are loaded first)."""
-    _load_exercises()
+    load_exercises()
     return dict(_EXERCISES)
 
 
 def _known(exercise_id: str, registry: dict[str, Any], what: str) -> str:
     """The id without surrounding spaces, if it is registered; else a clear error naming the known ids."""
-    _load_exercises()
+    load_exercises()
     if not isinstance(exercise_id, str):
         raise TypeError(f"The {what} id must be a string in quotes, e.g. helpers.check(\"3.5\", answer), not "
                         f"{type(exercise_id).__name__} {exercise_id!r}.")

@@ -10,6 +10,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from helpers.built.simple_tokenizer import split_words
+from helpers.built.token_embeddings import nearest_neighbours
 from helpers.exercises.checking import (
     LEARNER_CRASHES,
     Case,
@@ -217,21 +218,7 @@ def _reordering(answer: Any) -> None:
            "For each token j of sentence b, p[j] should be a position in sentence a holding the same word.")
 
 
-# ---------------------------------------------------------------- 2.5 nearest neighbours by cosine similarity
-
-def nearest_neighbours(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
-    """The ids of the k rows of `table` most similar to row `query` by cosine similarity, best first.
-
-    The query row itself is never returned; a zero row has cosine 0 with everything; when k is larger than the
-    number of other rows, all of them are returned. Result: a 1-D int64 tensor of min(k, vocab_size - 1) ids.
-    """
-    lengths = table.norm(dim=1, keepdim=True).clamp_min(1e-12)     # (vocab_size, 1); a zero row stays zero
-    unit = table / lengths                                          # rows of length 1
-    similarity = unit @ unit[query]                                 # (vocab_size,) cosines with the query
-    similarity[query] = -float("inf")                               # never the query itself
-    k = min(k, table.shape[0] - 1)
-    return similarity.topk(k).indices
-
+# ------------------------- 2.5 nearest neighbours by cosine similarity (reference: helpers.built.token_embeddings)
 
 def _neighbours_dot_product(table: torch.Tensor, query: int, k: int) -> torch.Tensor:
     similarity = table @ table[query]

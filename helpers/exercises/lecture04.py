@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from helpers.built.positions import alibi_slopes, rope
+from helpers.built.positions import alibi_slopes, rope, t5_bucket
 from helpers.exercises.checking import Case, check_function, exercise, expect, expect_close, expect_type, prediction
 
 # Build-it 4.1: ALiBi slopes for any number of heads ---------------------------------------------------------------
@@ -137,25 +137,14 @@ def _rope_rotation(answer: Any) -> None:
     check_function(answer, _rope_reference, _rope_cases(), "rope_mine", mistakes=ROPE_MISTAKES, atol=1e-4)
 
 
-def _t5_bucket_reference(relative_position: int, num_buckets: int = 32, max_distance: int = 128) -> int:
-    """T5's bidirectional bucket for one relative position, in plain Python (Raffel et al., 2020)."""
-    half = num_buckets // 2
-    bucket = half if relative_position > 0 else 0
-    distance = abs(relative_position)
-    max_exact = half // 2
-    if distance < max_exact:
-        return bucket + distance
-    far = max_exact + int(math.log(distance / max_exact) / math.log(max_distance / max_exact) * (half - max_exact))
-    return bucket + min(far, half - 1)
-
-
 @exercise("4.2")
 def _t5_bucket(answer: Any) -> None:
     expect_type(answer, int, "The bucket")
-    expect(answer != _t5_bucket_reference(20), "That is the bucket of a key 20 tokens *after* the query. "
-                                               "A key before the query has a negative relative position.")
+    after, before = (int(t5_bucket(torch.tensor(distance))) for distance in (20, -20))
+    expect(answer != after, "That is the bucket of a key 20 tokens *after* the query. "
+                            "A key before the query has a negative relative position.")
     expect(answer != 20, "Only distances below 8 get a bucket of their own; farther ones are on a log scale.")
-    expect(answer == _t5_bucket_reference(-20), "Follow the function step by step for relative_position = -20.")
+    expect(answer == before, "Follow the function step by step for relative_position = -20.")
 
 
 @exercise("4.3")

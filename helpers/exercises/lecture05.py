@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from helpers.built.segments import make_pair, pad_batch
+from helpers.built.segments import make_pair, pad_pairs
 from helpers.exercises.checking import (
     LEARNER_CRASHES,
     Case,
@@ -142,7 +142,7 @@ def _encode_pair(answer: Any) -> None:
 # --- Build-it 5.4: padding a batch of pairs ---------------------------------------------------------------------
 
 def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True):
-    """Padding with one knob per typical mistake (the reference is helpers.built.segments.pad_batch)."""
+    """Padding with one knob per typical mistake (the reference is helpers.built.segments.pad_pairs)."""
     length = max(len(ids) for ids, _ in pairs) if to_longest else length
     rows = []
     for ids, types in pairs:
@@ -201,7 +201,7 @@ def pad_batch_cases() -> list[Case]:
 
 @exercise("5.4")
 def _pad_batch(answer: Any) -> None:
-    check_function(answer, pad_batch, pad_batch_cases(), "pad_batch", mistakes=PAD_BATCH_MISTAKES)
+    check_function(answer, pad_pairs, pad_batch_cases(), "pad_batch", mistakes=PAD_BATCH_MISTAKES)
     generator = torch.Generator().manual_seed(560)
     pairs = [_pair_tensors(6, 4, generator), _pair_tensors(1, 1, generator)]          # 13 and 5 tokens
     where = "pad_batch(<2 pairs of 13, 5 tokens>, length=8)"

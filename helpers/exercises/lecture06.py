@@ -1,6 +1,6 @@
 """Checkers for Lecture 6's exercises (the input embedding). 6.5 and 6.6 are build-it exercises (the learner
-writes InputEmbedding.forward and pad_batch, checked against helpers.built.input_embedding and the reference
-below); 6.p is a predict-then-run question."""
+writes InputEmbedding.forward and pad_batch_mine, checked against helpers.built.input_embedding's InputEmbedding and
+pad_sequences); 6.p is a predict-then-run question."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from helpers.built.input_embedding import InputEmbedding
+from helpers.built.input_embedding import InputEmbedding, pad_sequences
 from helpers.exercises.checking import Case, Hint, check_function, exercise, expect, expect_type, prediction
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
@@ -73,7 +73,7 @@ def _segment_split(batch: int, seq_len: int) -> torch.Tensor:
     return (torch.arange(seq_len) >= (seq_len + 1) // 2).long().expand(batch, seq_len).clone()
 
 
-def _forward_cases() -> list[Case]:
+def forward_cases() -> list[Case]:
     """Fixed inputs (one per idea), edge cases (batch 1, seq_len 1, seq_len == context_length, with and
     without segments) and random ones from a seeded generator. Args: (module options, token_ids, segment_ids)."""
     generator = torch.Generator().manual_seed(6)
@@ -183,18 +183,7 @@ def _input_embedding_forward(answer: Any) -> None:
         with torch.no_grad():
             return module.eval()(token_ids, segment_ids)
 
-    check_function(learner, _reference_forward, _forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
-
-
-def pad_batch(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """The reference for 6.6: id lists → (ids, attention_mask), each (batch, longest) long; pads on the right."""
-    longest = max(len(sequence) for sequence in sequences)
-    ids = torch.full((len(sequences), longest), pad_id, dtype=torch.long)
-    attention_mask = torch.zeros(len(sequences), longest, dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        ids[row, :len(sequence)] = torch.tensor(sequence, dtype=torch.long)
-        attention_mask[row, :len(sequence)] = 1
-    return ids, attention_mask
+    check_function(learner, _reference_forward, forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
 
 
 def _pad_cases() -> list[Case]:
@@ -237,7 +226,7 @@ PAD_MISTAKES = {
 
 @exercise("6.6")
 def _pad_batch(answer: Any) -> None:
-    check_function(answer, pad_batch, _pad_cases(), "pad_batch_mine", PAD_MISTAKES)
+    check_function(answer, pad_sequences, _pad_cases(), "pad_batch_mine", PAD_MISTAKES)
 
 
 # ---- Predict, then run ----

@@ -2,7 +2,7 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.record [notebooks/03_*.ipynb ...]
 With no arguments every notebook in notebooks/ is re-recorded. Outputs are always recorded on the CPU
-(COURSE_DEVICE=cpu): every CPU reproduces those numbers (tests/cpu_matrix.py checks it), GPUs up to their last
+(COURSE_DEVICE=cpu): every CPU reproduces those numbers (tests/support/cpu_matrix.py checks it), GPUs up to their last
 digits. Every cell also gets its slide type (`slide_type`), so each lecture can be presented with
 `jupyter nbconvert --to slides`.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from helpers.course import BADGE_CELL_TAG, NOTEBOOKS_DIR, SETUP_CELL_TAG, badge_markdown, setup_cell_source
+from helpers.course import BADGE_CELL_TAG, NOTEBOOKS_DIR, ROOT, SETUP_CELL_TAG, badge_markdown, setup_cell_source
 
 
 class RecordRefused(ValueError):
@@ -206,6 +206,8 @@ def record(path: Path, timeout: int = 600, setup: str | None = None, slides: str
     """Sync, execute from a fresh kernel on the CPU (widget state kept), and save one notebook in place."""
     notebook = prepared(path, setup=setup, slides=slides)
     os.environ["COURSE_DEVICE"] = "cpu"
+    # The kernel imports this checkout's helpers (the setup cell's `import helpers`), installed or not.
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()

@@ -197,13 +197,13 @@ def build_site(out: Path, student: bool = False) -> list[Path]:
     if not os.access(out, os.W_OK):
         raise SiteFolderError(f"--out {out} is read-only. Give a folder you can write to, e.g. --out site.")
     try:
-        return _write_site(out)
+        return _write_site(out, student)
     except OSError as error:
         raise SiteFolderError(f"cannot write into --out {out} ({error.strerror or error}; at {error.filename}): "
                               "give a folder you can write to, e.g. --out site.") from None
 
 
-def _write_site(out: Path) -> list[Path]:
+def _write_site(out: Path, student: bool) -> list[Path]:
     """build_site's writing part (a previous build's pages replaced); any OSError becomes a SiteFolderError there."""
     for name in previous_build(out) or []:
         (out / name).unlink(missing_ok=True)

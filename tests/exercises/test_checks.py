@@ -1,0 +1,63 @@
+"""Exercise checks print ✅ or a hint, never the solution (bad ids and answers:
+tests/plumbing/test_bad_inputs_plumbing.py)."""
+import pytest
+import torch
+
+from helpers.exercises import checking as checks
+
+
+def test_unanswered_wrong_and_right(capsys):
+    checks.check("0.0", ...)
+    checks.check("0.0", 3)
+    checks.check("0.0", 4)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("✏️ Exercise 0.0: replace ...")
+    assert lines[1].startswith("❌ Exercise 0.0: not yet. Hint:") and "4" not in lines[1]
+    assert lines[2] == "✅ Exercise 0.0: correct!"
+
+
+def test_wrong_type_gets_a_hint_not_a_crash(capsys):
+    checks.check("0.3", [[0, 0]])
+    assert "should be of type Tensor, but you gave a list" in capsys.readouterr().out
+
+
+def test_registering_twice_is_refused():
+    with pytest.raises(ValueError, match="registered twice"):
+        checks.exercise("0.1")(lambda answer: None)
+
+
+def test_expect_tensor_checks_shape_then_values():
+    expected = torch.arange(4.0)
+    with pytest.raises(checks.Hint, match="shape \\(2, 2\\)"):
+        checks.expect_tensor(expected.reshape(2, 2), expected, "x")
+    with pytest.raises(checks.Hint, match="different values"):
+        checks.expect_tensor(expected + 1, expected, "x")
+    checks.expect_tensor(expected.clone(), expected, "x")
+
+
+def test_check_function_names_the_first_failing_case_and_a_known_mistake():
+    def reference(n):
+        return torch.arange(n) * 2
+
+    def off_by_one(n):
+        return torch.arange(1, n + 1) * 2
+
+    cases = [checks.Case((3,)), checks.Case((5,))]
+    checks.check_function(reference, reference, cases, "double")
+    with pytest.raises(checks.Hint, match=r"For double\(3\): the shape is right, but at index \[0\] the value should "
+                                          r"be 0; yours is 2\. Start counting at 0"):
+        checks.check_function(off_by_one, reference, cases, "double", mistakes={"Start counting at 0.": off_by_one})
+    with pytest.raises(checks.NotWrittenYet):
+        checks.check_function(lambda n: (_ for _ in ()).throw(NotImplementedError), reference, cases, "double")
+
+
+def test_predict_then_reveal(capsys):
+    checks.prediction("98.p", ["A", "B"])
+    checks.reveal("98.p", "A")
+    checks.predict("98.p", " b ")
+    checks.reveal("98.p", "A")
+    lines = capsys.readouterr().out.splitlines()
+    assert "you made no prediction" in lines[0]
+    assert lines[1].startswith("📝 Prediction 98.p: you predicted B")
+    assert lines[2] == ("🔎 Prediction 98.p: the answer is A; you predicted B: not this time; "
+                        "the text below explains why.")

@@ -1,0 +1,93 @@
+"""The shared setup cell: on Colab (fake google.colab, a local clone as the repository) it fetches the course once
+and installs nothing; locally it imports the installed helpers; when helpers is missing or another package called
+helpers shadows ours, the failing line points to the fix."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers.course import COLAB_DIR, REPO_URL, ROOT, setup_cell_source
+
+RUNNER = textwrap.dedent("""
+    import json, subprocess, sys, types
+    if {colab}:
+        sys.modules["google"] = types.ModuleType("google")
+        sys.modules["google.colab"] = types.ModuleType("google.colab")
+    calls, real_run = [], subprocess.run
+    def recording_run(cmd, *args, **kwargs):
+        calls.append(cmd)
+        return real_run(cmd.replace({url!r}, {local!r}), *args, **kwargs)
+    subprocess.run = recording_run
+    for _ in range(2):  # running the cell twice must not clone twice
+        exec({source!r})
+    print(json.dumps({{"calls": calls, "helpers": helpers.__file__, "device": str(device)}}))
+""")
+
+
+def make_origin(tmp_path: Path) -> Path:
+    """A git repository holding the working tree's helpers/ and data/: what Colab would clone."""
+    origin = tmp_path / "origin"
+    for folder in ("helpers", "data"):
+        shutil.copytree(ROOT / folder, origin / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    for args in (["init", "--quiet"], ["add", "."], ["commit", "--quiet", "-m", "course"]):
+        subprocess.run([*git, *args], cwd=origin, check=True)
+    return origin
+
+
+def clean_env(*python_path: Path) -> dict:
+    """The environment minus PYTHONPATH (helpers must come from the cell or the install), plus the offline guard."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = os.pathsep.join(map(str, [ROOT / "tests" / "support" / "offline", *python_path]))
+    return env
+
+
+def run_setup_cell(cwd: Path, colab: bool, course_dir: str = COLAB_DIR, origin: Path = ROOT,
+                   python_path: tuple = ()) -> dict:
+    source = setup_cell_source().replace(COLAB_DIR, course_dir)
+    script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=source)
+    out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=clean_env(*python_path), capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("Device: ")
+    return json.loads(lines[-1])
+
+
+@pytest.mark.slow
+def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
+    content = tmp_path / "content"  # Colab's working folder
+    content.mkdir()
+    course = content / "text-to-vectors"
+    result = run_setup_cell(content, colab=True, course_dir=str(course), origin=make_origin(tmp_path))
+    assert len(result["calls"]) == 1 and "git clone" in result["calls"][0] and "pip" not in result["calls"][0]
+    assert Path(result["helpers"]).is_relative_to(course)
+    assert result["device"] in {"cpu", "cuda", "mps"}
+
+
+@pytest.mark.slow
+def test_locally_the_cell_imports_the_installed_helpers_without_subprocesses(tmp_path):
+    # An editable install puts the course on the import path; PYTHONPATH=ROOT stands for it here (test_clone.py
+    # checks a real `pip install -e`). Started outside the course: the cell needs no folder search.
+    result = run_setup_cell(tmp_path, colab=False, python_path=(ROOT,))
+    assert result["calls"] == []
+    assert Path(result["helpers"]).is_relative_to(ROOT / "helpers")
+
+
+@pytest.mark.parametrize("shadow", [False, True], ids=["not installed", "another helpers package"])
+def test_when_helpers_cannot_be_used_the_failing_line_names_the_fix(tmp_path, shadow):
+    if shadow:  # an unrelated package called helpers, first on the path (e.g. in the notebook's folder)
+        (tmp_path / "helpers").mkdir()
+        (tmp_path / "helpers" / "__init__.py").write_text("def other():\n    pass\n")
+    (tmp_path / "cell.py").write_text(setup_cell_source())
+    # -S: no site-packages, so no editable install of ours either (CI's venv has one)
+    out = subprocess.run([sys.executable, "-S", "cell.py"], cwd=tmp_path, capture_output=True, text=True,
+                         env=clean_env())
+    assert out.returncode != 0
+    assert ("No module named 'helpers'" if not shadow else "has no attribute 'setup'") in out.stderr
+    assert 'README.md, "Troubleshooting"' in out.stderr and "pip install -e ." in out.stderr
