@@ -199,11 +199,16 @@ def install_tiktoken_files(data_dir: Path = TIKTOKEN_DIR, cache_dir: Path | None
 
 
 @functools.cache
+def _tiktoken_files_installed() -> Path:
+    """Install the rank files once per session (tiktoken itself caches the encodings it builds)."""
+    return install_tiktoken_files()
+
+
 def encoding(name: str) -> tiktoken.Encoding:
     """`tiktoken.get_encoding(name)` for "gpt2", "cl100k_base" (GPT-4) or "o200k_base" (GPT-4o), offline."""
-    if name not in ENCODINGS:
+    if not isinstance(name, str) or name not in ENCODINGS:
         raise ValueError(f"{name!r} is not shipped with the course; use one of: {', '.join(ENCODINGS)}.")
     if name == "gpt2":
         return gpt2()
-    install_tiktoken_files()
+    _tiktoken_files_installed()
     return tiktoken.get_encoding(name)

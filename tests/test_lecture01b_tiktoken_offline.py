@@ -57,8 +57,9 @@ def test_get_encoding_o200k_and_cl100k_work_with_the_network_blocked_from_an_emp
 def test_encoding_loads_each_shipped_encoding_and_refuses_others():
     assert encoding("o200k_base").encode(" SolidGoldMagikarp") != encoding("gpt2").encode(" SolidGoldMagikarp")
     assert encoding("gpt2").encode(" SolidGoldMagikarp") == [43453]
-    with pytest.raises(ValueError, match="not shipped.*o200k_base"):
-        encoding("o200k_harmony")
+    for wrong in ("o200k_harmony", ["gpt2"], None):
+        with pytest.raises(ValueError, match="not shipped.*o200k_base"):
+            encoding(wrong)
 
 
 def js_module(tiktoken_bytes: bytes, per_line: int = 777) -> str:
