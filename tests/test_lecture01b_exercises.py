@@ -1,10 +1,14 @@
 """Lecture 1b's checkers give the right verdict: correct answers in several styles pass, each class of wrong
 answer gets its own hint (never the solution), the stub is "not written yet", malformed predictions get hints."""
 import re
+from collections import Counter
 
 import pytest
+import regex
 
 import helpers
+from helpers.built.byte_bpe import GPT2_SPLIT, merge_word, train_bpe
+from helpers.corpus import load_corpus
 
 
 def verdict(exercise_id, answer, capsys):
@@ -12,161 +16,157 @@ def verdict(exercise_id, answer, capsys):
     return capsys.readouterr().out
 
 
-# ---- 1b.1: decode_ids ----------------------------------------------------------------------------------------------
+# ---- 1b.1: train_bpe_mine --------------------------------------------------------------------------------------------
 
-def table(merges):
-    vocab = {i: bytes([i]) for i in range(256)}
-    for (a, b), new_id in merges.items():
-        vocab[new_id] = vocab[a] + vocab[b]
-    return vocab
+def word_ids(text, as_ids=lambda word: tuple(word.encode("utf-8"))):
+    return Counter(as_ids(word) for word in regex.findall(GPT2_SPLIT, text))
 
 
-def decode_dict(ids, merges):
-    vocab = table(merges)
-    for i in ids:
-        if i not in vocab:
-            raise ValueError(f"unknown id {i}")
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
+def recount_trainer(text, num_merges, choose=lambda pairs: min(pairs, key=lambda p: (-pairs[p], p)),
+                    words=None, stop=True, merge=None):
+    """The plain loop of the exercise; each argument swaps in one learner's variant of a step."""
+    words = word_ids(text) if words is None else words
+    merge = merge or (lambda word, best, new_id: tuple(merge_word(list(word), best, new_id)))
+    merges = {}
+    for new_id in range(256, 256 + num_merges):
+        pairs = Counter()
+        for word, n in words.items():
+            for pair in zip(word, word[1:]):
+                pairs[pair] += n
+        if stop and not pairs:
+            break
+        best = choose(pairs)
+        merges[best] = new_id
+        words = {merge(word, best, new_id): n for word, n in words.items()}
+    return merges
 
 
-def decode_recursive(ids, merges):
-    parts = {new_id: pair for pair, new_id in merges.items()}
-
-    def expand(i):
-        if 0 <= i < 256:
-            return bytes([i])
-        if i not in parts:
-            raise ValueError(f"{i} is not in the vocabulary")
-        return expand(parts[i][0]) + expand(parts[i][1])
-    return b"".join(expand(i) for i in ids).decode("utf-8", "replace")
+def train_min(text, num_merges):
+    return recount_trainer(text, num_merges)
 
 
-def decode_bytearray(ids, merges):
-    vocab = [bytes([i]) for i in range(256)]
-    for (a, b), _ in sorted(merges.items(), key=lambda item: item[1]):
-        vocab.append(vocab[a] + vocab[b])
-    out = bytearray()
-    for i in ids:
-        if not 0 <= i < len(vocab):
-            raise ValueError("id out of range")
-        out.extend(vocab[i])
-    return out.decode(errors="replace")
+def train_sorted_lists(text, num_merges):
+    counts = {}
+    for word in regex.findall(GPT2_SPLIT, text):
+        counts[tuple(word.encode())] = counts.get(tuple(word.encode()), 0) + 1
+    words = [[list(ids), n] for ids, n in counts.items()]
+    merges = {}
+    while len(merges) < num_merges:
+        pairs = {}
+        for ids, n in words:
+            for i in range(len(ids) - 1):
+                pairs[ids[i], ids[i + 1]] = pairs.get((ids[i], ids[i + 1]), 0) + n
+        if not pairs:
+            break
+        top = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        merges[top] = new = 256 + len(merges)
+        for entry in words:
+            entry[0] = merge_word(entry[0], top, new)
+    return merges
 
 
-def decode_str_join(ids, merges):
-    vocab = table(merges)
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join([vocab[i] for i in ids]).decode("utf-8", errors="replace")
+def train_max_then_min(text, num_merges):
+    return recount_trainer(text, num_merges,
+                           choose=lambda pairs: min(p for p in pairs if pairs[p] == max(pairs.values())))
 
 
-def decode_each(ids, merges):
-    vocab = table(merges)
-    return "".join(vocab[i].decode("utf-8", errors="replace") for i in ids)
+def train_most_common(text, num_merges):
+    return recount_trainer(text, num_merges, choose=lambda pairs: pairs.most_common(1)[0][0])
 
 
-def decode_ignore(ids, merges):
-    vocab = table(merges)
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="ignore")
+def train_largest_on_tie(text, num_merges):
+    return recount_trainer(text, num_merges, choose=lambda pairs: max(pairs, key=lambda p: (pairs[p], p)))
 
 
-def decode_swapped(ids, merges):
-    vocab = {i: bytes([i]) for i in range(256)}
-    for (a, b), new_id in merges.items():
-        vocab[new_id] = vocab[b] + vocab[a]
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
+def train_str_order_on_tie(text, num_merges):
+    return recount_trainer(text, num_merges, choose=lambda pairs: min(pairs, key=lambda p: (-pairs[p], str(p))))
 
 
-def decode_silent(ids, merges):
-    vocab = table(merges)
-    return b"".join(vocab.get(i, b"") for i in ids).decode("utf-8", errors="replace")
+def train_no_stop(text, num_merges):
+    return recount_trainer(text, num_merges, stop=False)
 
 
-def decode_keyerror(ids, merges):
-    vocab = table(merges)
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
+def train_unweighted(text, num_merges):
+    return recount_trainer(text, num_merges, words=dict.fromkeys(word_ids(text), 1))
 
 
-def decode_strict(ids, merges):
-    vocab = table(merges)
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join(vocab[i] for i in ids).decode("utf-8")
+def train_no_split(text, num_merges):
+    return recount_trainer(text, num_merges, words={tuple(text.encode()): 1})
 
 
-def decode_bytes_only(ids, merges):
-    return bytes(ids).decode("utf-8", errors="replace")
+def train_code_points(text, num_merges):
+    return recount_trainer(text, num_merges, words=word_ids(text, lambda word: tuple(map(ord, word))))
 
 
-def decode_returns_bytes(ids, merges):
-    vocab = table(merges)
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join(vocab[i] for i in ids)
+def skip_one(word, best, new_id):
+    out, i = [], 0
+    while i < len(word):
+        out.append(new_id if word[i:i + 2] == best else word[i])
+        i += 1
+    return tuple(out)
 
 
-def decode_off_by_one(ids, merges):
-    vocab = {i: bytes([i]) for i in range(256)}
-    for k, (a, b) in enumerate(merges):
-        vocab[255 + k] = vocab[a] + vocab[b]
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
+def train_merge_skips_one(text, num_merges):
+    return recount_trainer(text, num_merges, merge=skip_one)
 
 
-def decode_latin1(ids, merges):
-    vocab = table(merges)
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join(vocab[i] for i in ids).decode("latin-1")
+def train_from_255(text, num_merges):
+    return {pair: new_id - 1 for pair, new_id in train_min(text, num_merges).items()}
 
 
-def decode_reduce(ids, merges):
-    import functools
-    vocab = table(merges)
-    for i in ids:
-        if i not in vocab:
-            raise ValueError(f"{i}?")
-    return functools.reduce(lambda acc, i: acc + vocab[i], ids, b"").decode("utf-8", errors="replace")
+def train_list_of_pairs(text, num_merges):
+    return list(train_min(text, num_merges))
 
 
-def decode_backslash(ids, merges):
-    vocab = table(merges)
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="backslashreplace")
+def train_mutates_while_iterating(text, num_merges):
+    words, merges = word_ids(text), {}
+    for new_id in range(256, 256 + num_merges):
+        pairs = Counter(pair for word, n in words.items() for pair in zip(word, word[1:]) for _ in range(n))
+        if not pairs:
+            break
+        best = min(pairs, key=lambda p: (-pairs[p], p))
+        merges[best] = new_id
+        for word in words:
+            words[tuple(merge_word(list(word), best, new_id))] = words.pop(word)
+    return merges
 
 
-def decode_sorted_pairs(ids, merges):
-    vocab = {i: bytes([i]) for i in range(256)}
-    for (a, b), new_id in zip(sorted(merges), sorted(merges.values())):
-        vocab[new_id] = vocab.get(a, b"?") + vocab.get(b, b"?")
-    if any(i not in vocab for i in ids):
-        raise ValueError("bad id")
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
-
-
-def decode_stub(ids, merges):
+def train_stub(text, num_merges):
     raise NotImplementedError("write this function")
 
 
-DECODE_ATTEMPTS = [
-    (decode_dict, "✅"), (decode_recursive, "✅"), (decode_bytearray, "✅"), (decode_str_join, "✅"),
-    (decode_each, "Join the bytes of all tokens first"), (decode_ignore, "must show as"),
-    (decode_swapped, "followed by b's"), (decode_silent, "returned instead of refusing"),
-    (decode_keyerror, "raised KeyError.*must raise ValueError"), (decode_strict, "UnicodeDecodeError"),
-    (decode_bytes_only, "raised ValueError: bytes must be in range"),
-    (decode_returns_bytes, "expected '', but your function returned b''"),
-    (decode_off_by_one, "raised KeyError: 256"), (decode_reduce, "✅"),
-    (decode_backslash, "bytes cut inside a character"),
-    (decode_sorted_pairs, "For decode_ids"), (decode_latin1, "the ids of 'Café"),
-    (decode_stub, "write the body"), (decode_dict(b"", {}), "Pass your function itself"),
+TRAIN_ATTEMPTS = [
+    (train_min, "✅"), (train_sorted_lists, "✅"), (train_max_then_min, "✅"),
+    (train_most_common, r"'ba ab', 1\): merge number 0 .* should be \(32, 97\) -> 256; yours is \(98, 97\).*tie"),
+    (train_largest_on_tie, r"'ba ab', 1\).*take the smaller pair"),
+    (train_str_order_on_tie, r"train_bpe_mine\('low lower lowest newest widest', 12\): merge number 5"),
+    (train_no_stop, r"'hi', 5\) your function raised .*Only 1 merge\(s\) can be made here: stop early"),
+    (train_unweighted, "weight the pairs by the word counts"), (train_no_split, "never crosses a word boundary"),
+    (train_code_points, "UTF-8 bytes"), (train_merge_skips_one, r"skip both of its ids"),
+    (train_from_255, r"should be \(104, 105\) -> 256; yours is \(104, 105\) -> 255"),
+    (train_list_of_pairs, "not a dict"), (train_mutates_while_iterating, "raised RuntimeError"),
+    (train_stub, "write the body"), (train_min("hi", 1), "Pass your function itself"),
 ]
 
 
-@pytest.mark.parametrize("attempt, expected", DECODE_ATTEMPTS)
-def test_decode_ids_verdicts(attempt, expected, capsys):
+@pytest.mark.parametrize("attempt, expected", TRAIN_ATTEMPTS)
+def test_train_bpe_mine_verdicts(attempt, expected, capsys):
     out = verdict("1b.1", attempt, capsys)
     assert re.search(expected, out), out
-    assert "vocab[" not in out                         # a hint never shows the solution's code
+    assert "merge_word(list(" not in out and "-pairs[" not in out   # a hint never shows the solution's code
+
+
+def test_every_trainer_mistake_has_a_case_that_names_it(capsys):
+    """Each known mistake of 1b.1, run as the learner's answer, gets its own hint (so no hint is dead code)."""
+    from helpers.exercises.lecture01b import TRAIN_MISTAKES
+    for hint, wrong in TRAIN_MISTAKES.items():
+        assert hint in verdict("1b.1", wrong, capsys)
+
+
+def test_the_exercise_loop_learns_the_lectures_merges_on_the_corpus():
+    """The plain loop of 1b.1 (recount everything) equals the incremental trainer on the story, ties included."""
+    story = load_corpus()
+    assert train_min(story[:12_000], 150) == train_bpe(story[:12_000], 150)
 
 
 # ---- 1b.2: split_specials -----------------------------------------------------------------------------------------

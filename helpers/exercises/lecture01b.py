@@ -1,12 +1,15 @@
-"""Checkers for Lecture 1b's exercises (decode your own BPE's ids, keep special tokens out of user text, encode
-user text safely)."""
+"""Checkers for Lecture 1b's exercises (train your own byte-level BPE, keep special tokens out of user text,
+encode user text safely)."""
 from __future__ import annotations
 
-import functools
 import numbers
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-from helpers.built.byte_bpe import ByteBPE, split_specials, train_bpe
+import regex
+
+from helpers.built.byte_bpe import GPT2_SPLIT, merge_word, split_specials, train_bpe
 from helpers.corpus import load_corpus
 from helpers.exercises.checking import (
     Case,
@@ -23,74 +26,105 @@ from helpers.tokenizer_files import encoding
 prediction("1b.p", ["A", "B", "C"])  # how many GPT-2 tokens an 8-space-indented `return x` takes
 
 
-@functools.cache
-def _corpus_merges() -> dict[tuple[int, int], int]:
-    return train_bpe(load_corpus()[:20_000], 120)
+Trainer = Callable[[str, int], dict[tuple[int, int], int]]
 
 
-def decode_ids(ids: list[int], merges: dict[tuple[int, int], int]) -> str:
-    """The reference: the text of `ids` under `merges` (bytes joined first, then one UTF-8 decode with replace)."""
-    return ByteBPE(merges).decode(ids)
+def _simple_trainer(first_seen: bool = False, weighted: bool = True, split: bool = True, every_position: bool = True,
+                    skip_merged: bool = True, as_bytes: bool = True) -> Trainer:
+    """A plain (recount-everything) byte-level BPE trainer; the defaults give the lecture's merges, each flag one
+    mistake a learner makes (ties to the first pair seen, word counts ignored, no pre-split, a pair counted once per
+    word, a merge that does not skip the pair it replaced, characters instead of bytes)."""
+    def train(text: str, num_merges: int) -> dict[tuple[int, int], int]:
+        chunks = regex.findall(GPT2_SPLIT, text) if split else [text]
+        words = {tuple(word.encode("utf-8") if as_bytes else map(ord, word)): n for word, n in Counter(chunks).items()}
+        merges: dict[tuple[int, int], int] = {}
+        for new_id in range(256, 256 + num_merges):
+            pairs: Counter[tuple[int, int]] = Counter()
+            for word, n in words.items():
+                found = list(zip(word, word[1:])) if every_position else set(zip(word, word[1:]))
+                for pair in found:
+                    pairs[pair] += n if weighted else 1
+            if not pairs:
+                break
+            if first_seen:
+                best = pairs.most_common(1)[0][0]
+            else:
+                best = max(pairs, key=lambda p: (pairs[p], -p[0], -p[1]))
+            merges[best] = new_id
+            words = {tuple(_merge(list(word), best, new_id, skip_merged)): n for word, n in words.items()}
+        return merges
+    return train
 
 
-def _each_token_on_its_own(ids, merges):
-    vocab = ByteBPE(merges).vocab
-    return "".join(vocab[i].decode("utf-8", errors="replace") for i in ids)
+def _merge(ids: list[int], pair: tuple[int, int], new_id: int, skip_merged: bool) -> list[int]:
+    if skip_merged:
+        return merge_word(ids, pair, new_id)
+    return [new_id if (a, b) == pair else a for a, b in zip(ids, ids[1:])] + ids[-1:] if ids else []
 
 
-def _invalid_bytes_dropped(ids, merges):
-    return ByteBPE(merges).decode_bytes(ids).decode("utf-8", errors="ignore")
-
-
-def _merge_parts_swapped(ids, merges):
-    vocab = {i: bytes([i]) for i in range(256)}
-    for (a, b), new_id in merges.items():
-        vocab[new_id] = vocab[b] + vocab[a]
-    return b"".join(vocab[i] for i in ids).decode("utf-8", errors="replace")
-
-
-DECODE_MISTAKES = {
-    "Join the bytes of all tokens first and decode once: a character's bytes may be split over two tokens, and "
-    "decoding each token on its own turns every half into its own '\ufffd'.": _each_token_on_its_own,
-    "Bytes that are not valid UTF-8 must show as '\ufffd' (errors=\"replace\"), not disappear: the reader has to "
-    "see that something was cut.": _invalid_bytes_dropped,
-    "Merge (a, b) makes a token whose bytes are a's bytes followed by b's.": _merge_parts_swapped,
+TRAIN_MISTAKES = {
+    "On a tie (two pairs equally frequent) take the smaller pair, comparing pairs as tuples of ids: (32, 116) "
+    "comes before (101, 114). Python's max and Counter.most_common keep the first one they meet instead.":
+        _simple_trainer(first_seen=True),
+    "A word that occurs n times adds n to the count of each of its pairs: weight the pairs by the word counts.":
+        _simple_trainer(weighted=False),
+    "Cut the text with regex.findall(GPT2_SPLIT, text) first and count pairs inside each word only: a merge never "
+    "crosses a word boundary.": _simple_trainer(split=False),
+    "Count every adjacent position: (97, 97) occurs twice in the bytes of 'aaa', not once.":
+        _simple_trainer(every_position=False),
+    "After replacing a pair, skip both of its ids (left to right, as merge_word does): [97, 97, 97] with (97, 97) "
+    "becomes [256, 97], not [256, 256, 97].": _simple_trainer(skip_merged=False),
+    "Write each word as its UTF-8 bytes, list(word.encode('utf-8')), not as its characters' code points: ids 0-255 "
+    "are bytes, and a Hindi letter or an emoji is several of them.": _simple_trainer(as_bytes=False),
 }
 
+TRAIN_CASES = [("hi", 1), ("hi", 5), ("the cat", 0), ("ba ab", 1), ("x. x. x.", 1), ("aaaa", 2), ("aaa aaa", 3),
+               ("aa aa aa ab ab ab ab", 2), ("low lower lowest newest widest", 12), ("नमस्ते 🎻🎻 café", 8),
+               ("the the the then", 6)]
 
-def decode_cases() -> list[Case]:
-    """Toy merges (chains, repeats), the corpus's merges on English, Hindi, emoji, and ids cut inside a character."""
-    toy = {(104, 105): 256, (256, 33): 257, (32, 256): 258}  # "hi", "hi!", " hi"
-    real = _corpus_merges()
-    bpe = ByteBPE(real)
-    cases = [Case(([], toy), label="decode_ids([], merges) (no ids: the empty text)"),
-             Case(([104, 105], toy)), Case(([256, 32, 257], toy)), Case(([258, 258, 257], toy)),
-             Case(([0, 9, 10, 127], toy), label="decode_ids([0, 9, 10, 127], merges) (control bytes)")]
-    for text in ("The orchestra played in the hall.", "Café 🎻 — नमस्ते", "def f(x):\n    return x"):
-        cases.append(Case((bpe.encode(text), real), label=f"decode_ids(the ids of {text!r}, the corpus's merges)"))
-    cut = list("नमस्ते".encode())[:4]                     # a whole character and half of the next
-    cases.append(Case((cut, real), label=f"decode_ids({cut}, ...) (bytes cut inside a character)"))
-    cases.append(Case(([0xF0, 0x9F], toy), label="decode_ids([0xF0, 0x9F], merges) (the first half of an emoji)"))
-    cases.append(Case(([0xE2, 0x80, 104, 0x94], toy), label="decode_ids([0xE2, 0x80, 104, 0x94], merges) "
-                                                          "(a broken character, then 'h', then a stray byte)"))
-    return cases
+
+def _train_cases() -> list[tuple[str, int]]:
+    """Toy texts for each rule (ties, overlapping pairs, word boundaries, stopping early), then the corpus."""
+    story = load_corpus()
+    return [*TRAIN_CASES, (story[:2500], 60), (story[20_000:24_000], 80)]
+
+
+def _first_difference(got: Any, expected: dict[tuple[int, int], int]) -> str | None:
+    """None if `got` equals the expected merges, in order; else which merge differs first."""
+    if not isinstance(got, dict):
+        return f"your function returned {type(got).__name__} {got!r:.60}, not a dict {{(a, b): new_id}}"
+    mine, theirs = list(got.items()), list(expected.items())
+    for k, (one, other) in enumerate(zip(mine, theirs)):
+        if one != other:
+            return (f"merge number {k} (counted from 0) should be {other[0]} -> {other[1]}; "
+                    f"yours is {one[0]} -> {one[1]}")
+    if len(mine) != len(theirs):
+        return f"expected {len(theirs)} merges, your function returned {len(mine)}"
+    return None
 
 
 @exercise("1b.1")
-def _decode_ids(answer: Any) -> None:
-    check_function(answer, decode_ids, decode_cases(), "decode_ids", mistakes=DECODE_MISTAKES)
-    toy = {(104, 105): 256}
-    for bad in (257, -1):
+def _train_bpe(answer: Any) -> None:
+    expect(callable(answer), f"Pass your function itself (train_bpe_mine, without parentheses), not "
+                             f"{type(answer).__name__}.")
+    for text, num_merges in _train_cases():
+        where = f"train_bpe_mine({text if len(text) < 40 else text[:25] + '...'!r}, {num_merges})"
+        expected = train_bpe(text, num_merges)
         try:
-            answer([104, bad], dict(toy))
-        except ValueError:
+            got = answer(text, num_merges)
+        except Exception as error:  # the learner's own crash (KeyError, ValueError from max() ...) becomes a hint
+            crash = learner_crash(error, f"For {where} your function raised")
+            if num_merges > len(expected) and isinstance(crash, Hint):
+                crash = Hint(f"{crash}. Only {len(expected)} merge(s) can be made here: stop early when no word "
+                             "has two ids left.")
+            raise crash from None
+        problem = _first_difference(got, expected)
+        if problem is None:
             continue
-        except Exception as error:  # the learner's own crash (KeyError, IndexError ...) becomes a hint
-            crash = learner_crash(error, f"For decode_ids([104, {bad}], merges) your function raised")
-            raise Hint(f"{crash} An id that is neither a byte (0-255) nor made by a merge (here only 256 is) must "
-                       "raise ValueError with a message that names it.") from None
-        raise Hint(f"For decode_ids([104, {bad}], merges) with one merge (ids 0-256 exist) your function returned "
-                   f"instead of refusing: raise ValueError for an id that is not in the vocabulary.")
+        for hint, wrong in TRAIN_MISTAKES.items():
+            if _first_difference(got, wrong(text, num_merges)) is None:
+                raise Hint(f"For {where}: {problem}. {hint}")
+        raise Hint(f"For {where}: {problem}.")
 
 
 ENDOFTEXT = "<|endoftext|>"
