@@ -294,7 +294,8 @@ SPLIT_ATTEMPTS = [
     (split_regex, "✅"), (split_scan, "✅"), (split_find, "✅"), (split_allowed_as_list, "✅"),
     (split_first_only, "Every occurrence of every special token"), (split_keeps_empty, "Leave out empty pieces"),
     (split_never_refuses, "must raise ValueError"), (split_refuses_everything, "raised ValueError"),
-    (split_drops_specials, r"Chapter 1<\|endoftext\|>Chapter 2"), (split_type_error, "raised TypeError"),
+    (split_drops_specials, r"Chapter 1<\|endoftext\|>Chapter 2"),
+    (split_type_error, "raised TypeError.*Raise ValueError"),
     (split_tuple, "returned \\("), (split_refuses_only_without_allowed, "must raise ValueError"),
     (split_finditer, "✅"), (split_stub, "write the body"), ("not a function", "Pass your function itself"),
 ]

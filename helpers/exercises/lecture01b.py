@@ -177,7 +177,11 @@ def _split_specials(answer: Any) -> None:
         except ValueError:
             continue
         except Exception as error:
-            raise learner_crash(error, f"For {where} your function raised") from None
+            crash = learner_crash(error, f"For {where} your function raised")
+            if isinstance(crash, Hint):
+                crash = Hint(f"{crash}. Raise ValueError (the error for a bad value) for a special token that "
+                             "is not allowed.")
+            raise crash from None
         expect(False, f"For {where} your function returned {got!r}: a special token that is not allowed must "
                       "raise ValueError (typed text must never become a special token), naming the token.")
 
