@@ -17,9 +17,9 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 
 @dataclass(frozen=True)
 class Lecture:
-    """One lecture notebook: its file name, title and a one-line summary for the README."""
+    """One lecture notebook: its number ("1b" for a lecture inserted after 1), file name, title and summary."""
 
-    number: int
+    number: int | str
     filename: str
     title: str
     summary: str
@@ -31,6 +31,10 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture(1, "01_tokenization.ipynb", "Tokenization: text → tokens → ids → batches",
             "A regex tokenizer, byte-pair encoding, GPT-2's byte-level BPE written by hand and checked against "
             "tiktoken, and sliding windows batched by PyTorch's DataLoader."),
+    Lecture("1b", "01b_tokenizers_2026.ipynb", "The tokenizers of 2026: GPT-4o's tokenizer, your own BPE, the pitfalls",
+            "GPT-4's and GPT-4o's tokenizers offline, what changed since GPT-2 (regex, languages, code), glitch "
+            "tokens, a byte-level BPE trained on the corpus and checked against tokenizers, WordPiece, Unigram, "
+            "and special tokens as a security boundary."),
     Lecture(2, "02_token_embeddings.ipynb", "Token embeddings: ids → vectors",
             "The embedding matrix, lookup vs one-hot, weight tying, word vectors trained on the corpus over five "
             "seeds, and MiniLM's real pretrained table."),

@@ -32,6 +32,15 @@ GPT2_FILES = {  # file name -> SHA-256, as in tiktoken_ext/openai_public.py
     "vocab.bpe": "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5",
     "encoder.json": "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783",
 }
+# GPT-4's and GPT-4o's ranks (OpenAI's encodings, converted from the npm package js-tiktoken by
+# helpers/maintainer/convert_js_tiktoken.py): file name -> SHA-256, as in tiktoken_ext/openai_public.py.
+TIKTOKEN_DIR = ROOT / "data" / "tiktoken"
+_ENCODINGS_URL = "https://openaipublic.blob.core.windows.net/encodings/"
+TIKTOKEN_FILES = {
+    "cl100k_base.tiktoken": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+    "o200k_base.tiktoken": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+}
+ENCODINGS = ("gpt2", "cl100k_base", "o200k_base")  # what `encoding(name)` loads offline
 # Rewrites data/ from the last commit without line-ending conversion (a plain `git checkout -- data` changes
 # nothing while core.autocrlf=true, because git then sees the converted files as unchanged).
 CHECKOUT_FIX = "git -c core.autocrlf=false checkout HEAD -- data"
@@ -93,11 +102,11 @@ def verified_gpt2_file(name: str, data_dir: Path = GPT2_DIR) -> bytes:
     raise TokenizerFilesError(f"GPT-2 tokenizer file corrupted (wrong SHA-256): {path}. {_REPAIR}")
 
 
-def _write_cache(cache_dir: Path, files: dict[str, bytes]) -> None:
+def _write_cache(cache_dir: Path, files: dict[str, bytes], url_prefix: str = _URL_PREFIX) -> None:
     """Put the files into `cache_dir` under tiktoken's names (atomically, so a reader never sees half a file)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        target = cache_dir / hashlib.sha1((_URL_PREFIX + name).encode()).hexdigest()
+        target = cache_dir / hashlib.sha1((url_prefix + name).encode()).hexdigest()
         if target.is_file() and target.read_bytes() == data:
             continue
         tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
@@ -182,6 +191,51 @@ def gpt2() -> tiktoken.Encoding:
     """GPT-2's tokenizer, loaded offline (files installed on first use): the same object as
     `tiktoken.get_encoding("gpt2")`, whose decoders now refuse ids outside the vocabulary clearly."""
     install_gpt2_files()
-    encoding = tiktoken.get_encoding("gpt2")
-    encoding.__class__ = CheckedDecoding  # same object, same data: only the decoders gain a check
-    return encoding
+    enc = tiktoken.get_encoding("gpt2")
+    enc.__class__ = CheckedDecoding  # same object, same data: only the decoders gain a check
+    return enc
+
+
+def verified_tiktoken_file(name: str, data_dir: Path = TIKTOKEN_DIR) -> bytes:
+    """The bytes of cl100k_base's or o200k_base's rank file after checking its SHA-256; a clear error if wrong."""
+    if name not in TIKTOKEN_FILES:
+        raise ValueError(f"{name!r} is not one of the shipped rank files; use one of: {', '.join(TIKTOKEN_FILES)}.")
+    path = Path(data_dir) / name
+    repair = (f"Restore it with `{CHECKOUT_FIX}`, or regenerate it with "
+              "`python -m helpers.maintainer.convert_js_tiktoken` (see data/README.md).")
+    if not path.is_file():
+        raise TokenizerFilesError(f"tiktoken rank file missing: {path}. {repair}")
+    data = path.read_bytes()
+    for candidate in (data, data.replace(b"\r\n", b"\n")):
+        if hashlib.sha256(candidate).hexdigest() == TIKTOKEN_FILES[name]:
+            return candidate
+    raise TokenizerFilesError(f"tiktoken rank file corrupted (wrong SHA-256): {path}. {repair}")
+
+
+def install_tiktoken_files(data_dir: Path = TIKTOKEN_DIR, cache_dir: Path | None = None) -> Path:
+    """Verify cl100k_base's and o200k_base's rank files and place them (with GPT-2's) where tiktoken looks."""
+    files = {name: verified_tiktoken_file(name, data_dir) for name in TIKTOKEN_FILES}
+    cache_dir = install_gpt2_files(cache_dir=cache_dir)  # the same folder, with the same fallbacks
+    try:
+        _write_cache(cache_dir, files, _ENCODINGS_URL)
+    except OSError as error:
+        raise TokenizerFilesError(f"Cannot write tiktoken's rank files into the cache folder {cache_dir} "
+                                  f"({type(error).__name__}: {error.strerror or error}). Set TIKTOKEN_CACHE_DIR to a "
+                                  "folder you can write to.") from None
+    return cache_dir
+
+
+@functools.cache
+def _tiktoken_files_installed() -> Path:
+    """Install the rank files once per session (tiktoken itself caches the encodings it builds)."""
+    return install_tiktoken_files()
+
+
+def encoding(name: str) -> tiktoken.Encoding:
+    """`tiktoken.get_encoding(name)` for "gpt2", "cl100k_base" (GPT-4) or "o200k_base" (GPT-4o), offline."""
+    if not isinstance(name, str) or name not in ENCODINGS:
+        raise ValueError(f"{name!r} is not shipped with the course; use one of: {', '.join(ENCODINGS)}.")
+    if name == "gpt2":
+        return gpt2()
+    _tiktoken_files_installed()
+    return tiktoken.get_encoding(name)

@@ -60,11 +60,11 @@ def test_lecture_sections_and_exercises(name):
     for heading in ("## Where we are", "## What you will learn", "## Common misconceptions", "## Exercises",
                     "## Recap"):
         assert heading in markdown, f"missing section {heading!r}"
-    used = {m for c in code_cells(notebook) for m in re.findall(r'helpers\.check\("([\d.]+)"', c.source)}
+    used = {m for c in code_cells(notebook) for m in re.findall(r'helpers\.check\("([\w.]+)"', c.source)}
     exercises = {m for m in used if not m.endswith(".0")}  # N.0 is a worked example of helpers.check, not an exercise
     solutions = [c for c in notebook.cells if "solution" in c.metadata.get("tags", [])]
     # Markdown <details>: collapsed in JupyterLab, on GitHub and on the site, and no stored output to leak
-    solved = {m for c in solutions for m in re.findall(r'helpers\.check\("([\d.]+)"', solution_code(c))}
+    solved = {m for c in solutions for m in re.findall(r'helpers\.check\("([\w.]+)"', solution_code(c))}
     assert len(exercises) >= 3 and solved == exercises, f"exercises without a solution: {exercises - solved}"
     registered = set(registered_exercises())
     assert used <= registered, f"register checkers for {used - registered}"
