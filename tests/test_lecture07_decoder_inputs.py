@@ -1,5 +1,6 @@
 """Lecture 7's decoder inputs against transformers' own models (tiny random configs, offline) and against the
 notebook's definitions: input layers, RoPE tables, position ids in generation, packing, the KV-cache step, masks."""
+import inspect
 import math
 
 import pytest
@@ -163,3 +164,24 @@ def test_mask_conventions_by_running_the_real_functions():
         mha_flipped = mha(x, x, x, attn_mask=allowed[0, 0], need_weights=False)[0]       # SDPA's convention: wrong
     assert torch.allclose(mha_bool.masked_fill(~real, 0), mha_additive.masked_fill(~real, 0), atol=1e-6)
     assert not torch.allclose(mha_flipped[1], mha_additive[1], atol=1e-3)
+
+
+def test_transformers_caches_keys_rotated_and_one_cached_step_equals_the_full_pass():
+    """Llama's cache holds k_proj's keys rotated at their positions (as Section 4 says), and one new token with the
+    cache, given its position id from the mask, gives the full pass's last hidden state (left-padded batch)."""
+    llama = tiny("llama", num_hidden_layers=1)
+    ids = torch.tensor([[0, 0, 17, 42, 8, 11], [5, 6, 7, 8, 9, 12]])
+    mask = torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]])
+    positions = position_ids_from_mask(mask)
+    with torch.no_grad():
+        prompt = llama(ids[:, :5], attention_mask=mask[:, :5], position_ids=positions[:, :5], use_cache=True,
+                       output_hidden_states=True)
+        cache = prompt[1]
+        layer = llama.layers[0]
+        keys = layer.self_attn.k_proj(layer.input_layernorm(prompt.hidden_states[0])).view(2, 5, 2, 16).transpose(1, 2)
+        assert torch.allclose(cache.layers[0].keys, apply_rope(keys, *rope_cos_sin(positions[:, :5], 16)), atol=1e-6)
+        name = "cache" if "cache" in inspect.signature(llama.forward).parameters else "past_key_values"  # 5 / 4.57
+        step = llama(ids[:, 5:], attention_mask=mask, position_ids=positions[:, 5:], use_cache=True,
+                     **{name: cache}).last_hidden_state[:, 0]
+        full = llama(ids, attention_mask=mask, position_ids=positions, use_cache=False).last_hidden_state[:, 5]
+    assert torch.allclose(step, full, atol=1e-5)
