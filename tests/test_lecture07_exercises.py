@@ -111,7 +111,7 @@ rope_cos_sin, apply_rope, rotate_half = ROPE["rope_cos_sin"], ROPE["apply_rope"]
 
 
 def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, new_first=False, interleaved=False,
-               in_place=False):
+               in_place=False, scaled=False, masked=False):
     def answer(q_new, k_new, cached_keys, attention_mask):
         mask = attention_mask.long()
         where = {"mask": mask.sum(-1, keepdim=True) - 1, "zero": torch.zeros(len(mask), 1, dtype=torch.long),
@@ -129,6 +129,10 @@ def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, ne
             cache = apply_rope(cache, *rope_cos_sin((mask[:, :-1].cumsum(-1) - 1).clamp(min=0), q_new.shape[-1]))
         keys = torch.cat([k, cache] if new_first else [cache, k], dim=1)
         scores = (q @ keys.transpose(1, 2))[:, 0]
+        if scaled:                                       # attention's 1/sqrt(head_dim), too early
+            scores = scores / q_new.shape[-1] ** 0.5
+        if masked:                                       # the mask applied here, though the exercise returns pads
+            scores = scores.masked_fill(attention_mask == 0, float("-inf"))
         if in_place:
             q_new.mul_(2.0)                              # right scores, but the caller's query is changed
         return scores
@@ -164,6 +168,8 @@ def test_step_right_answers_pass(right, capsys):
     (step_wrong(rotate_k=False), "Rotate the new token's key too"),
     (step_wrong(new_first=True), "cached keys first"),
     (step_wrong(in_place=True), "changed its input"),
+    (step_wrong(scaled=True), "sqrt(head_dim) later"),
+    (step_wrong(masked=True), "the mask is applied later"),
     (step_wrong(interleaved=True), "For new_token_scores_mine("),
     (lambda q, k, c, m: (q * k).sum(-1), "expected shape"),
 ])
@@ -183,7 +189,7 @@ def test_gemma_factor_right(right, capsys):
 @pytest.mark.parametrize("wrong, hint", [
     (math.sqrt(1152), "itself"), (33.94, "itself"), (torch.tensor(math.sqrt(1152)), "itself"),
     (torch.tensor(math.sqrt(1152), dtype=torch.float16).item(), "float16"), (1152, "d_model itself"),
-    (33.0, "not right yet"), ("34", "should be of type float"),
+    (33.0, "not right yet"), ("34", "should be of type float"), (33.75, "rounds to the nearest"),
 ])
 def test_gemma_factor_wrong(wrong, hint, capsys):
     out = run("7.3", wrong, capsys)

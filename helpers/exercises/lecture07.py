@@ -148,6 +148,10 @@ STEP_MISTAKES = {
         lambda *args: _step_reference(*args, rotate_k=False),
     "Put the cached keys first and the new token's key last (the order of the sequence).":
         lambda *args: _step_reference(*args, new_first=True),
+    "Return the plain dot products: attention divides them by sqrt(head_dim) later, not this function.":
+        lambda *args: _step_reference(*args) / args[0].shape[-1] ** 0.5,
+    "Leave the pads' scores as they are (the exercise returns them, pads included): the mask is applied later.":
+        lambda *args: _step_reference(*args).masked_fill(args[3] == 0, float("-inf")),
 }
 
 
@@ -173,7 +177,9 @@ def _gemma_factor(answer: Any) -> None:
     expect(abs(value - exact) > 5e-3, f"That is sqrt({GEMMA_D}) itself; the model multiplies by it after a cast to "
                                       "bfloat16, which keeps only 8 significant bits.")
     expect_close(value, torch.tensor(exact, dtype=torch.bfloat16).item(), "The factor",
-                 {"That is d_model itself; the factor is its square root, cast to bfloat16.": float(GEMMA_D)})
+                 {"That is d_model itself; the factor is its square root, cast to bfloat16.": float(GEMMA_D),
+                  "That is a neighbour of the right value: bfloat16 rounds to the nearest number it can hold, here "
+                  "in steps of 0.25.": torch.tensor(math.sqrt(GEMMA_D), dtype=torch.bfloat16).item() - 0.25})
 
 
 # ---- Predict, then run ----
