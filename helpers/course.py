@@ -50,6 +50,9 @@ LECTURES: tuple[Lecture, ...] = (
     Lecture(6, "06_input_embedding.ipynb", "The input embedding: putting it all together",
             "One InputEmbedding module from raw text to (batch, seq_len, d_model), equal to BertModel's embedding "
             "layer on real weights."),
+    Lecture(7, "07_decoder_inputs.ipynb", "The input of a decoder",
+            "GPT-2, Llama and Gemma's input layers checked against transformers, position ids for left padding and "
+            "packing, RoPE with a KV cache, chat templates and the loss mask, the three mask conventions, NoPE."),
 )
 
 SETUP_CELL_TAG = "setup"
