@@ -166,15 +166,16 @@ def test_6_6_each_typical_mistake_gets_its_hint(wrong, hint, capsys):
     assert out.startswith("❌") and hint in out, out
 
 
-def test_6_6_the_notebook_solution_passes_and_a_bool_mask_counts(capsys):
+def test_6_6_the_notebook_solution_passes_and_a_bool_mask_does_not(capsys):
     namespace = {"torch": torch, "helpers": __import__("helpers")}
     exec(solution("6.6"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.6")
     def as_bool(sequences, pad_id):
         return (lecture06.pad_batch(sequences, pad_id)[0],
                                              lecture06.pad_batch(sequences, pad_id)[1].bool())
-    assert run("6.6", as_bool, capsys).startswith("✅")
-    assert len(lecture06._pad_cases()) == 10
+    out = run("6.6", as_bool, capsys)
+    assert out.startswith("❌") and "dtype bool" in out and "torch.long" in out
+    assert len(lecture06._pad_cases()) == 11
 
 
 def test_6_6_lists_instead_of_tensors_get_a_hint(capsys):
