@@ -226,7 +226,7 @@ def pad_batch_cases() -> list[Case]:
     return cases
 
 
-LINE_BUDGET = 50_000  # lines of the learner's own code per check: a few thousand suffice; a runaway loop hits it in < 1 s
+LINE_BUDGET = 50_000  # lines of the learner's code per check: a few thousand suffice; a runaway loop hits it in < 1 s
 
 
 class RunawayLoop(BaseException):
