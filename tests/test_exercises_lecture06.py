@@ -62,6 +62,11 @@ def learner(forward):
     return type("MyInputEmbedding", (BASE,), {"forward": forward})
 
 
+def tok(self, ids):
+    """6.5's token part: the token vectors scaled by √d_model."""
+    return self.token(ids) * self.token.embedding_dim ** 0.5
+
+
 def segment_rows(self, ids, seg):
     if self.segment is None:
         return 0
@@ -74,26 +79,27 @@ def positions(self, count):
 
 WRONG_FORWARDS = {  # typical learners' mistakes, written as a learner would, and the words of their hint
     "batch dimension": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg) + self.position(torch.arange(ids.shape[0])))),
+        tok(self, ids) + segment_rows(self, ids, seg) + self.position(torch.arange(ids.shape[0])))),
     "start at row 1": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1] + 1)[1:])),
+        tok(self, ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1] + 1)[1:])),
     "Add the position vectors": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg))),
+        tok(self, ids) + segment_rows(self, ids, seg))),
     "row number, not a number to add": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + (seg.unsqueeze(-1) if seg is not None else 0) + positions(self, ids.shape[1]))),
+        tok(self, ids) + (seg.unsqueeze(-1) if seg is not None else 0) + positions(self, ids.shape[1]))),
     "add each token's segment vector": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + positions(self, ids.shape[1]))),
+        tok(self, ids) + positions(self, ids.shape[1]))),
     "every token in segment 0": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + positions(self, ids.shape[1]) + (self.segment(seg) if seg is not None else 0))),
+        tok(self, ids) + positions(self, ids.shape[1]) + (self.segment(seg) if seg is not None else 0))),
     "LayerNorm comes after the sum": lambda self, ids, seg=None: self.dropout(
-        self.norm(self.token(ids)) + segment_rows(self, ids, seg) + positions(self, ids.shape[1])),
+        self.norm(tok(self, ids)) + segment_rows(self, ids, seg) + positions(self, ids.shape[1])),
     "Finish with self.norm": lambda self, ids, seg=None:
-        self.token(ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1]),
+        tok(self, ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1]),
 }
 
 
 def test_6_5_the_notebook_solution_passes(capsys):
-    namespace = {"torch": torch, "nn": nn, "InputEmbedding": BASE, "helpers": __import__("helpers")}
+    namespace = {"torch": torch, "nn": nn, "math": __import__("math"), "InputEmbedding": BASE,
+                 "helpers": __import__("helpers")}
     exec(solution("6.5"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.5")
 

@@ -168,8 +168,13 @@ BASE = definitions("06_input_embedding.ipynb", "defines-input-embedding",
                    context={"torch": torch, "nn": nn, "sinusoidal": sinusoidal})["InputEmbedding"]
 
 
+def tok(self, ids):
+    """6.5's token part: the token vectors scaled by √d_model."""
+    return self.token(ids) * self.token.embedding_dim ** 0.5
+
+
 def summed(self, ids, seg):
-    x = self.token(ids)
+    x = tok(self, ids)
     if self.segment is not None:
         x = x + self.segment(seg if seg is not None else torch.zeros_like(ids))
     return x + self.position_vectors(ids.shape[1])
@@ -182,11 +187,32 @@ def forward_right(self, ids, seg=None):
 def forward_right_explicit(self, token_ids, segment_ids=None):
     seq_len = token_ids.size(1)
     positions = self.position.weight[:seq_len] if hasattr(self, "position") else self.position_table[:seq_len]
-    out = self.token(token_ids) + positions.unsqueeze(0)
+    out = tok(self, token_ids) + positions.unsqueeze(0)
     if self.segment is not None:
         out = out + self.segment(segment_ids if segment_ids is not None else torch.zeros_like(token_ids))
     out = self.norm(out)
     return self.dropout(out)
+
+
+def forward_scaled_sum(self, ids, seg=None):
+    x = self.token(ids) + (summed(self, ids, seg) - tok(self, ids))
+    return self.dropout(self.norm(x * self.token.embedding_dim ** 0.5))
+
+
+def forward_scaled_by_d_model(self, ids, seg=None):
+    x = self.token(ids) * self.token.embedding_dim + (summed(self, ids, seg) - tok(self, ids))
+    return self.dropout(self.norm(x))
+
+
+def forward_scaled_with_math(self, token_ids, segment_ids=None):
+    import math
+    d_model = self.token.weight.shape[1]
+    x = math.sqrt(d_model) * self.token(token_ids)
+    if self.segment is not None:
+        if segment_ids is None:
+            segment_ids = torch.zeros_like(token_ids)
+        x = x + self.segment(segment_ids)
+    return self.dropout(self.norm(x + self.position_vectors(token_ids.shape[1])))
 
 
 def forward_no_dropout(self, ids, seg=None):
@@ -220,7 +246,7 @@ def forward_dropout_always(self, ids, seg=None):
 
 
 def forward_norm_tokens_only(self, ids, seg=None):
-    return self.dropout(self.norm(self.token(ids)) + summed(self, ids, seg) - self.token(ids))
+    return self.dropout(self.norm(tok(self, ids)) + summed(self, ids, seg) - tok(self, ids))
 
 
 def forward_positions_from_one(self, ids, seg=None):
@@ -300,7 +326,10 @@ ATTEMPTS = [  # (exercise, answer, verdict, words the message must contain)
     ("5.4", pad_assert, "❌", "raised AssertionError"),
     ("6.5", learner(forward_right), "✅", ""),
     ("6.5", learner(forward_right_explicit), "✅", ""),
-    ("6.5", BASE, "✅", ""),
+    ("6.5", BASE, "❌", "Scale the token vectors by √d_model"),
+    ("6.5", learner(forward_scaled_sum), "❌", "yours scales the sum"),
+    ("6.5", learner(forward_scaled_by_d_model), "❌", "multiplies by d_model itself"),
+    ("6.5", learner(forward_scaled_with_math), "✅", ""),
     ("6.5", learner(forward_no_dropout), "❌", "your output has no dropout"),
     ("6.5", learner(forward_dropout_first), "❌", "your dropout comes before the norm"),
     ("6.5", learner(forward_calls_eval), "❌", "after your forward the module is in evaluation mode"),

@@ -1,8 +1,9 @@
 """Checkers for Lecture 6's exercises (the input embedding). 6.5 and 6.6 are build-it exercises (the learner
-writes InputEmbedding.forward and pad_batch, checked against helpers.built.input_embedding and the reference
+writes a forward whose token vectors are scaled by √d_model, and pad_batch, both checked against the references
 below); 6.p is a predict-then-run question."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -132,10 +133,21 @@ def _reference_module(config: dict[str, Any]) -> InputEmbedding:
     return module.eval()
 
 
+def scaled_tokens(module: nn.Module, token_ids: torch.Tensor) -> torch.Tensor:
+    """6.5's token part: the token vectors times √d_model (the original Transformer's rule, Lecture 6 Section 4)."""
+    return module.token(token_ids) * math.sqrt(module.token.embedding_dim)
+
+
+def scaled_forward(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> torch.Tensor:
+    """The reference for 6.5: Section 1's forward with the token vectors scaled by √d_model."""
+    x = scaled_tokens(module, token_ids) + _segment_rows(module, token_ids, segment_ids)
+    return module.dropout(module.norm(x + module.position_vectors(token_ids.shape[1])))
+
+
 def _reference_forward(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None
                        ) -> torch.Tensor:
     with torch.no_grad():
-        return _reference_module(config)(token_ids, segment_ids)
+        return scaled_forward(_reference_module(config), token_ids, segment_ids)
 
 
 def _wrong(forward: Any) -> Any:
@@ -154,29 +166,39 @@ def _segment_rows(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch
 
 
 FORWARD_MISTAKES = {
+    "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled, as in Section 1's forward.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[1]))),
+    "Scale only the token vectors, before adding the segment and position vectors; yours scales the sum.":
+        _wrong(lambda m, ids, seg: m.norm((m.token(ids) + _segment_rows(m, ids, seg)
+                                           + m.position_vectors(ids.shape[1])) * math.sqrt(m.token.embedding_dim))),
+    "The factor is √d_model, the square root; yours multiplies by d_model itself.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) * m.token.embedding_dim + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[1]))),
     "Positions run along the sequence (dimension 1 of token_ids, seq_len), and every sequence of the batch "
     "gets the same rows 0..seq_len-1; yours follow the batch dimension.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
                                           + m.position_vectors(ids.shape[0])[:, None, :])),
     "The first token is at position 0: use rows 0..seq_len-1 of the position table; yours start at row 1.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
                                           + m.position_vectors(ids.shape[1] + 1)[1:])),
     "Add the position vectors: without them the module cannot tell one order of the tokens from another.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg))),
     "A segment id is a row number, not a number to add: look up its vector in self.segment, as token ids are "
     "looked up in self.token.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
     "Without segment_ids, a module with a segment table puts every token in segment 0 (as BERT does): add row 0 "
     "of the segment table (torch.zeros_like(token_ids) gives the ids).":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1])
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1])
                                           + (0 if seg is None else m.segment(seg)))),
     "This module has a segment table: add each token's segment vector, self.segment(segment_ids).":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1]))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1]))),
     "LayerNorm comes after the sum: normalise token + segment + position together, not the token vectors alone.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids)) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids)) + _segment_rows(m, ids, seg)
                + m.position_vectors(ids.shape[1])),
     "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.":
-        _wrong(lambda m, ids, seg: m.token(ids) + _segment_rows(m, ids, seg) + m.position_vectors(ids.shape[1])),
+        _wrong(lambda m, ids, seg: scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
+               + m.position_vectors(ids.shape[1])),
 }
 
 
@@ -212,7 +234,7 @@ def _check_modes(answer: type, case: Case) -> None:
     reference = _reference_module(config)
     reference.dropout = MarkedDropout()
     with torch.no_grad():
-        summed = reference.token(token_ids) + _segment_rows(reference, token_ids, segment_ids)
+        summed = scaled_tokens(reference, token_ids) + _segment_rows(reference, token_ids, segment_ids)
         summed = summed + reference.position_vectors(token_ids.shape[1])
         expected = {"train": reference.dropout.train()(reference.norm(summed)),
                     "eval": reference.norm(summed)}
