@@ -82,6 +82,11 @@ def pad_rows(pairs, length, pad_id=0, *, pad_type=0, dtype=torch.long, refuse=Tr
     return tuple(out)
 
 
+def pad_mask_from_ids(pairs, length, pad_id=0):
+    ids, types, _ = pad_rows(pairs, length, pad_id)
+    return ids, types, (ids != pad_id).long()                  # wrong when a real token has the pad's id
+
+
 def pad_with_lists(pairs, length, pad_id=0):
     rows = ([], [], [])
     for ids, types in pairs:
@@ -307,7 +312,7 @@ ATTEMPTS = [  # (exercise, answer, verdict, words the message must contain)
     ("5.3", encode_bool_types, "❌", "dtype bool"),
     ("5.3", encode_fixed_specials, "❌", "cls_id"),
     ("5.3", encode_lists, "❌", "expected a tensor"),
-    ("5.3", encode_mutating, "✅", ""),
+    ("5.3", encode_mutating, "❌", "your function changed its inputs"),
     ("5.3", encode_restart, "❌", "do not restart at text B"),
     ("5.3", encode_positions_from_one, "❌", "position"),
     ("5.3", encode_sep_in_b, "❌", "first [SEP] closes text A"),
@@ -322,6 +327,7 @@ ATTEMPTS = [  # (exercise, answer, verdict, words the message must contain)
     ("5.4", lambda p, length, pad_id=0: tuple(t.bool() if k == 2 else t for k, t in
                                               enumerate(pad_rows(p, length, pad_id))), "❌", "dtype bool"),
     ("5.4", pad_types_one, "❌", "token type 0"),
+    ("5.4", pad_mask_from_ids, "❌", "A real token can have the pad's id"),
     ("5.4", pad_no_refusal, "❌", "instead of raising a ValueError"),
     ("5.4", pad_assert, "❌", "raised AssertionError"),
     ("6.5", learner(forward_right), "✅", ""),

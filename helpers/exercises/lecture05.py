@@ -39,7 +39,7 @@ def _token_type_ids(answer: Any) -> None:
            "token_type_ids of the pair itself, one flat list with one id per token.")
     tokens, expected = make_pair(QUESTION, PASSAGE)
     expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
-           "Give whole numbers, not True/False: 0 for sentence A, 1 for sentence B.")
+           "Give whole numbers (int), not floats or True/False: 0 for sentence A, 1 for sentence B.")
     expect(len(answer) == len(tokens), f"Give one id per token of [CLS] A [SEP] B [SEP], special tokens included: "
                                        f"you gave {len(answer)}.")
     expect(answer[0] == 0, "[CLS] opens the input and belongs to sentence A.")
@@ -164,11 +164,18 @@ def _encode_pair(answer: Any) -> None:
     cases = encode_pair_cases()
     check_function(answer, encode_pair, cases, "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
     expect_long(answer(*copy.deepcopy(cases[0].args), **cases[0].kwargs), NAMES_5_3, cases[0].describe("encode_pair"))
+    ids_a, ids_b = [7, 8, 9], [10, 11]
+    answer(ids_a, ids_b)
+    expect(ids_a == [7, 8, 9] and ids_b == [10, 11],
+           f"After encode_pair([7, 8, 9], [10, 11]) the caller's lists are {ids_a} and {ids_b}: your function "
+           f"changed its inputs. Build new lists (e.g. [cls_id, *ids_a, sep_id, ...]) instead of inserting into "
+           f"or appending to ids_a and ids_b.")
 
 
 # --- Build-it 5.4: padding a batch of pairs ---------------------------------------------------------------------
 
-def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True):
+def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True,
+         mask_by_id=False):
     """Padding with one knob per typical mistake (the reference is helpers.built.segments.pad_batch)."""
     length = max(len(ids) for ids, _ in pairs) if to_longest else length
     rows = []
@@ -178,7 +185,11 @@ def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_long
         pads = ([pad_id if use_pad_id else 0] * pad, [pad_type] * pad, [mask_pad] * pad)
         real = (ids, types, [1 - mask_pad] * len(ids))
         rows.append([p + r if left else r + p for r, p in zip(real, pads)])
-    return tuple(torch.tensor([row[k] for row in rows], dtype=torch.long) for k in range(3))
+    input_ids, token_type_ids, attention_mask = (torch.tensor([row[k] for row in rows], dtype=torch.long)
+                                                 for k in range(3))
+    if mask_by_id:
+        attention_mask = (input_ids != pad_id).long()
+    return input_ids, token_type_ids, attention_mask
 
 
 PAD_BATCH_MISTAKES = {
@@ -192,6 +203,8 @@ PAD_BATCH_MISTAKES = {
         lambda p, length, pad_id=0: _pad(p, length, pad_id, to_longest=True),
     "Fill the pads with the pad_id argument (BERT's [PAD] is 0, other vocabularies differ).":
         lambda p, length, pad_id=0: _pad(p, length, pad_id, use_pad_id=False),
+    "A real token can have the pad's id: build attention_mask from each pair's length, not by comparing ids "
+    "with pad_id.": lambda p, length, pad_id=0: _pad(p, length, pad_id, mask_by_id=True),
 }
 
 
@@ -215,6 +228,7 @@ def pad_batch_cases() -> list[Case]:
     two = [_pair_tensors(3, 2, generator), _pair_tensors(1, 1, generator)]
     cases = [_batch_case(two, 8), _batch_case(two, 12),
              _batch_case([two[0]], 10, pad_id=7),
+             _batch_case(two, 10, pad_id=int(two[0][0][1])),                         # pad_id = a real token's id
              _batch_case([_pair_tensors(2, 2, generator)], 7),                        # exactly full: no pad
              _batch_case([_pair_tensors(0, 0, generator), _pair_tensors(4, 0, generator)], 9)]
     for _ in range(12):
