@@ -39,7 +39,7 @@ def _token_type_ids(answer: Any) -> None:
            "token_type_ids of the pair itself, one flat list with one id per token.")
     tokens, expected = make_pair(QUESTION, PASSAGE)
     expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
-           "Give whole numbers (int), not floats or True/False: 0 for sentence A, 1 for sentence B.")
+           "Give whole numbers (int), not True/False and not floats: 0 for sentence A, 1 for sentence B.")
     expect(len(answer) == len(tokens), f"Give one id per token of [CLS] A [SEP] B [SEP], special tokens included: "
                                        f"you gave {len(answer)}.")
     expect(answer[0] == 0, "[CLS] opens the input and belongs to sentence A.")
