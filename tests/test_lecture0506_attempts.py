@@ -260,6 +260,11 @@ def forward_positions_from_one(self, ids, seg=None):
     return self.dropout(self.norm(x + table[1:ids.shape[1] + 1]))
 
 
+def forward_learned_table_only(self, ids, seg=None):
+    x = summed(self, ids, seg) - self.position_vectors(ids.shape[1])
+    return self.dropout(self.norm(x + self.position.weight[:ids.shape[1]]))   # no self.position if sinusoidal
+
+
 def learner(forward):
     return type("MyInputEmbedding", (BASE,), {"forward": forward})
 
@@ -345,6 +350,7 @@ ATTEMPTS = [  # (exercise, answer, verdict, words the message must contain)
     ("6.5", learner(forward_dropout_always), "❌", "For MyInputEmbedding("),
     ("6.5", learner(forward_norm_tokens_only), "❌", "LayerNorm comes after the sum"),
     ("6.5", learner(forward_positions_from_one), "❌", "start at row 1"),
+    ("6.5", learner(forward_learned_table_only), "❌", "self.position_vectors(seq_len) works for both"),
     ("6.6", pad_lengths, "✅", ""),
     ("6.6", pad_nested_tensor, "✅", ""),
     ("6.6", pad_mask_by_id, "❌", "A real token can have the pad's id"),

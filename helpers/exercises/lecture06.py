@@ -275,8 +275,14 @@ def _input_embedding_forward(answer: Any) -> None:
 
     def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
         module = _learner_module(answer, config).eval()
-        with torch.no_grad():
-            return module(token_ids, segment_ids)
+        try:
+            with torch.no_grad():
+                return module(token_ids, segment_ids)
+        except AttributeError as error:          # self.position exists for learned positions only
+            if "'position'" not in str(error) or hasattr(module, "position"):
+                raise
+            raise AttributeError(f"{error} (a module with sinusoidal positions has self.position_table instead: "
+                                 f"self.position_vectors(seq_len) works for both)") from None
 
     cases = _forward_cases()
     check_function(learner, _reference_forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)
