@@ -301,7 +301,7 @@ def batch_strips(token_rows: Sequence[Sequence[str]], token_type_ids: object, at
            for row, t, m in zip(token_rows, types, mask)):
         raise ValueError("Every row of a padded batch has the same length: pad the pairs first.")
     width = max(len(visible(token)) for row in token_rows for token in row) * 0.075 + 0.25
-    fig, ax = plt.subplots(figsize=(min(max(seq_len * width + 1.2, 4), 14), 0.75 * len(token_rows) + 1.1))
+    fig, ax = plt.subplots(figsize=(min(max(seq_len * width + 1.2, 4), 12.5), 0.75 * len(token_rows) + 1.1))
     for row, tokens in enumerate(token_rows):
         row_types = _segment_ids(types[row], seq_len)
         for position, (token, segment, keep) in enumerate(zip(tokens, row_types, mask[row])):
@@ -338,7 +338,7 @@ def shared_scale_heatmaps(parts: Mapping[str, object], *, row_labels: Sequence[s
     if len(row_labels) != rows:
         raise ValueError(f"{rows} rows but {len(row_labels)} row labels: give one label per row.")
     limit = max(float(m.abs().max()) for m in matrices.values()) or 1.0
-    fig, axes = plt.subplots(1, len(matrices), figsize=(3.1 * len(matrices) + 1, 4.6), sharey=True, squeeze=False,
+    fig, axes = plt.subplots(1, len(matrices), figsize=(2.5 * len(matrices) + 1, 4.6), sharey=True, squeeze=False,
                              layout="constrained")
     for ax, (name, matrix) in zip(axes[0], matrices.items()):
         image = ax.imshow(matrix.numpy(), cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit, aspect="auto",

@@ -3,6 +3,9 @@ as tensors, 5.4 padding a batch of pairs) and one prediction (5.p: the token typ
 from __future__ import annotations
 
 import copy
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -28,12 +31,15 @@ PASSAGE = ["pim", "sleeps", "by", "the", "stove", "."]
 
 @exercise("5.1")
 def _token_type_ids(answer: Any) -> None:
-    if isinstance(answer, torch.Tensor) and answer.dim() == 1:
+    if isinstance(answer, torch.Tensor) and answer.dim() in (1, 2):
         answer = answer.tolist()                 # a 1-D tensor of ids counts like a list (numpy: see check)
     expect_type(answer, (list, tuple), "Your answer")
+    expect(not (len(answer) == 1 and isinstance(answer[0], (list, tuple))),
+           "You gave a batch of one pair (a list inside a list, shape (1, seq_len)): the question asks for the "
+           "token_type_ids of the pair itself, one flat list with one id per token.")
     tokens, expected = make_pair(QUESTION, PASSAGE)
     expect(all(isinstance(i, int) and not isinstance(i, bool) for i in answer),
-           "Give whole numbers, not True/False: 0 for sentence A, 1 for sentence B.")
+           "Give whole numbers (int), not True/False and not floats: 0 for sentence A, 1 for sentence B.")
     expect(len(answer) == len(tokens), f"Give one id per token of [CLS] A [SEP] B [SEP], special tokens included: "
                                        f"you gave {len(answer)}.")
     expect(answer[0] == 0, "[CLS] opens the input and belongs to sentence A.")
@@ -107,7 +113,13 @@ def _positions_restart(ids_a, ids_b, cls_id=101, sep_id=102):
                        list(range(len(ids_a) + 2)) + list(range(len(ids_b) + 1)))
 
 
+def _positions_from_one(ids_a, ids_b, cls_id=101, sep_id=102):
+    ids = [cls_id, *ids_a, sep_id, *ids_b, sep_id]
+    return _as_tensors(ids, [0] * (len(ids_a) + 2) + [1] * (len(ids_b) + 1), list(range(1, len(ids) + 1)))
+
+
 ENCODE_PAIR_MISTAKES = {
+    "position_ids start at 0: [CLS] is at position 0, the first row of the position table.": _positions_from_one,
     "The first [SEP] closes text A, so it takes A's token type.": _first_sep_typed_1,
     "Text B is closed by a [SEP] too: the pair ends with [SEP].": _no_final_sep,
     "The pair starts with [CLS] (cls_id), before text A.": _no_cls,
@@ -134,14 +146,36 @@ def encode_pair_cases() -> list[Case]:
     return cases
 
 
+NAMES_5_3 = ("input_ids", "token_type_ids", "position_ids")
+NAMES_5_4 = ("input_ids", "token_type_ids", "attention_mask")
+
+
+def expect_long(results: Any, names: tuple[str, ...], where: str) -> None:
+    """Raise a Hint unless every result tensor is torch.long, as the statement asks (ids index embedding tables)."""
+    for name, result in zip(names, results):
+        expect(result.dtype == torch.long,
+               f"For {where}: your {name} has dtype {str(result.dtype).removeprefix('torch.')}, but the task asks "
+               f"for torch.long (int64): an embedding table is indexed with torch.long ids, and "
+               f"torch.tensor(..., dtype=...) or .long() gives that dtype.")
+
+
 @exercise("5.3")
 def _encode_pair(answer: Any) -> None:
-    check_function(answer, encode_pair, encode_pair_cases(), "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
+    cases = encode_pair_cases()
+    check_function(answer, encode_pair, cases, "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
+    expect_long(answer(*copy.deepcopy(cases[0].args), **cases[0].kwargs), NAMES_5_3, cases[0].describe("encode_pair"))
+    ids_a, ids_b = [7, 8, 9], [10, 11]
+    answer(ids_a, ids_b)
+    expect(ids_a == [7, 8, 9] and ids_b == [10, 11],
+           f"After encode_pair([7, 8, 9], [10, 11]) the caller's lists are {ids_a} and {ids_b}: your function "
+           f"changed its inputs. Build new lists (e.g. [cls_id, *ids_a, sep_id, ...]) instead of inserting into "
+           f"or appending to ids_a and ids_b.")
 
 
 # --- Build-it 5.4: padding a batch of pairs ---------------------------------------------------------------------
 
-def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True):
+def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_longest=False, use_pad_id=True,
+         mask_by_id=False):
     """Padding with one knob per typical mistake (the reference is helpers.built.segments.pad_pairs)."""
     length = max(len(ids) for ids, _ in pairs) if to_longest else length
     rows = []
@@ -151,7 +185,11 @@ def _pad(pairs, length, pad_id=0, *, pad_type=0, left=False, mask_pad=0, to_long
         pads = ([pad_id if use_pad_id else 0] * pad, [pad_type] * pad, [mask_pad] * pad)
         real = (ids, types, [1 - mask_pad] * len(ids))
         rows.append([p + r if left else r + p for r, p in zip(real, pads)])
-    return tuple(torch.tensor([row[k] for row in rows], dtype=torch.long) for k in range(3))
+    input_ids, token_type_ids, attention_mask = (torch.tensor([row[k] for row in rows], dtype=torch.long)
+                                                 for k in range(3))
+    if mask_by_id:
+        attention_mask = (input_ids != pad_id).long()
+    return input_ids, token_type_ids, attention_mask
 
 
 PAD_BATCH_MISTAKES = {
@@ -165,6 +203,8 @@ PAD_BATCH_MISTAKES = {
         lambda p, length, pad_id=0: _pad(p, length, pad_id, to_longest=True),
     "Fill the pads with the pad_id argument (BERT's [PAD] is 0, other vocabularies differ).":
         lambda p, length, pad_id=0: _pad(p, length, pad_id, use_pad_id=False),
+    "A real token can have the pad's id: build attention_mask from each pair's length, not by comparing ids "
+    "with pad_id.": lambda p, length, pad_id=0: _pad(p, length, pad_id, mask_by_id=True),
 }
 
 
@@ -188,6 +228,7 @@ def pad_batch_cases() -> list[Case]:
     two = [_pair_tensors(3, 2, generator), _pair_tensors(1, 1, generator)]
     cases = [_batch_case(two, 8), _batch_case(two, 12),
              _batch_case([two[0]], 10, pad_id=7),
+             _batch_case(two, 10, pad_id=int(two[0][0][1])),                         # pad_id = a real token's id
              _batch_case([_pair_tensors(2, 2, generator)], 7),                        # exactly full: no pad
              _batch_case([_pair_tensors(0, 0, generator), _pair_tensors(4, 0, generator)], 9)]
     for _ in range(12):
@@ -199,14 +240,42 @@ def pad_batch_cases() -> list[Case]:
     return cases
 
 
-@exercise("5.4")
-def _pad_batch(answer: Any) -> None:
-    check_function(answer, pad_pairs, pad_batch_cases(), "pad_batch", mistakes=PAD_BATCH_MISTAKES)
-    generator = torch.Generator().manual_seed(560)
-    pairs = [_pair_tensors(6, 4, generator), _pair_tensors(1, 1, generator)]          # 13 and 5 tokens
-    where = "pad_batch(<2 pairs of 13, 5 tokens>, length=8)"
+LINE_BUDGET = 50_000  # lines of the learner's code per check: a few thousand suffice; a runaway loop hits it in < 1 s
+
+
+class RunawayLoop(BaseException):
+    """The learner's function ran more lines of its own code than LINE_BUDGET allows (a loop that never ends).
+    A BaseException, so that the checks' handling of the learner's own errors lets it through."""
+
+
+@contextmanager
+def line_budget(function: Callable[..., Any], limit: int = LINE_BUDGET) -> Iterator[None]:
+    """Count the lines executed in the file that defines `function` (the learner's cell) and stop at `limit`,
+    so a loop that never ends is stopped before it grows the kernel's memory."""
+    filename = getattr(getattr(function, "__code__", None), "co_filename", None)
+    executed = 0
+
+    def local(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal executed
+        if event == "line":
+            executed += 1
+            if executed > limit:
+                raise RunawayLoop()
+        return local
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: local if frame.f_code.co_filename == filename else None)
     try:
-        got = answer(copy.deepcopy(pairs), 8)
+        yield
+    finally:
+        sys.settrace(previous)
+
+
+def _too_long_case(answer: Any, pairs: list, length: int) -> None:
+    """A pair longer than `length` must be refused with a ValueError."""
+    where = f"pad_batch(<2 pairs of {len(pairs[0][0])}, {len(pairs[1][0])} tokens>, length={length})"
+    try:
+        got = answer(copy.deepcopy(pairs), length)
     except ValueError:
         return
     except (NotImplementedError, SystemExit) as error:
@@ -216,9 +285,29 @@ def _pad_batch(answer: Any) -> None:
                    f"`length` should be refused on purpose: check it and raise a ValueError saying which pair "
                    f"is too long.") from None
     shapes = [tuple(t.shape) for t in got] if isinstance(got, (tuple, list)) else type(got).__name__
-    raise Hint(f"For {where}: the first pair has 13 tokens, more than length=8, but your function returned "
-               f"{shapes} instead of raising a ValueError. Cutting an encoded pair would drop its final [SEP]; "
-               f"refuse it (texts are truncated before the pair is built).")
+    raise Hint(f"For {where}: the first pair has {len(pairs[0][0])} tokens, more than length={length}, but your "
+               f"function returned {shapes} instead of raising a ValueError. Cutting an encoded pair would drop "
+               f"its final [SEP]; refuse it (texts are truncated before the pair is built).")
+
+
+@exercise("5.4")
+def _pad_batch(answer: Any) -> None:
+    expect(callable(answer), f"Pass your function itself (e.g. pad_batch_mine, without parentheses), not "
+                             f"{type(answer).__name__}.")
+    cases = pad_batch_cases()
+    generator = torch.Generator().manual_seed(560)
+    too_long = [_pair_tensors(6, 4, generator), _pair_tensors(1, 1, generator)]          # 13 and 5 tokens
+    try:
+        with line_budget(answer):                # small inputs only; a loop that never ends stops here
+            check_function(answer, pad_pairs, cases, "pad_batch", mistakes=PAD_BATCH_MISTAKES)
+            expect_long(answer(*copy.deepcopy(cases[0].args), **cases[0].kwargs), NAMES_5_4,
+                        cases[0].describe("pad_batch"))
+            _too_long_case(answer, too_long, 8)
+    except RunawayLoop:
+        raise Hint(f"Your function ran more than {LINE_BUDGET:,} lines of its own code on small batches (at most "
+                   f"a few pairs of under 20 tokens): a loop that never ends. Check each loop's stopping "
+                   f"condition, e.g. a `while` that adds pads until a row has exactly `length` entries never "
+                   f"stops when the row is already longer.") from None
 
 
 prediction("5.p", ["A", "B", "C"])

@@ -1,15 +1,26 @@
 """Checkers for Lecture 6's exercises (the input embedding). 6.5 and 6.6 are build-it exercises (the learner
-writes InputEmbedding.forward and pad_batch_mine, checked against helpers.built.input_embedding's InputEmbedding and
-pad_sequences); 6.p is a predict-then-run question."""
+writes a forward whose token vectors are scaled by √d_model, and pad_batch_mine, checked against
+helpers.built.input_embedding's InputEmbedding and pad_sequences); 6.p is a predict-then-run question."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 from torch import nn
 
 from helpers.built.input_embedding import InputEmbedding, pad_sequences
-from helpers.exercises.checking import Case, Hint, check_function, exercise, expect, expect_type, prediction
+from helpers.exercises.checking import (
+    LEARNER_CRASHES,
+    Case,
+    Hint,
+    check_function,
+    exercise,
+    expect,
+    expect_type,
+    learner_crash,
+    prediction,
+)
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
 BATCH_SHAPE = (8, 4, 256)
@@ -63,6 +74,9 @@ def _tying_saves(answer: Any) -> None:
 def _sinusoidal_has_no_parameters(answer: Any) -> None:
     expect_type(answer, int, "The number of trainable parameters")
     expect(answer != 1000 * 64 + 128 * 64, "The sinusoidal table is computed by a formula, not learned.")
+    expect(answer not in (1000 * 64 + 2 * 64, 1000 * 64 + 128 * 64 + 2 * 64),
+           "This module is built without layer_norm=True, so its norm is nn.Identity, which has no parameters: "
+           "LayerNorm's scale and shift are not part of it.")
     expect(answer == 1000 * 64, "Count the token table: vocab_size × d_model.")
 
 
@@ -119,10 +133,21 @@ def _reference_module(config: dict[str, Any]) -> InputEmbedding:
     return module.eval()
 
 
+def scaled_tokens(module: nn.Module, token_ids: torch.Tensor) -> torch.Tensor:
+    """6.5's token part: the token vectors times √d_model (the original Transformer's rule, Lecture 6 Section 4)."""
+    return module.token(token_ids) * math.sqrt(module.token.embedding_dim)
+
+
+def scaled_forward(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> torch.Tensor:
+    """The reference for 6.5: Section 1's forward with the token vectors scaled by √d_model."""
+    x = scaled_tokens(module, token_ids) + _segment_rows(module, token_ids, segment_ids)
+    return module.dropout(module.norm(x + module.position_vectors(token_ids.shape[1])))
+
+
 def _reference_forward(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None
                        ) -> torch.Tensor:
     with torch.no_grad():
-        return _reference_module(config)(token_ids, segment_ids)
+        return scaled_forward(_reference_module(config), token_ids, segment_ids)
 
 
 def _wrong(forward: Any) -> Any:
@@ -141,30 +166,106 @@ def _segment_rows(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch
 
 
 FORWARD_MISTAKES = {
+    "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled, as in Section 1's forward.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[1]))),
+    "Scale only the token vectors, before adding the segment and position vectors; yours scales the sum.":
+        _wrong(lambda m, ids, seg: m.norm((m.token(ids) + _segment_rows(m, ids, seg)
+                                           + m.position_vectors(ids.shape[1])) * math.sqrt(m.token.embedding_dim))),
+    "The factor is √d_model, the square root; yours multiplies by d_model itself.":
+        _wrong(lambda m, ids, seg: m.norm(m.token(ids) * m.token.embedding_dim + _segment_rows(m, ids, seg)
+                                          + m.position_vectors(ids.shape[1]))),
     "Positions run along the sequence (dimension 1 of token_ids, seq_len), and every sequence of the batch "
     "gets the same rows 0..seq_len-1; yours follow the batch dimension.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
                                           + m.position_vectors(ids.shape[0])[:, None, :])),
     "The first token is at position 0: use rows 0..seq_len-1 of the position table; yours start at row 1.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
                                           + m.position_vectors(ids.shape[1] + 1)[1:])),
     "Add the position vectors: without them the module cannot tell one order of the tokens from another.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg))),
     "A segment id is a row number, not a number to add: look up its vector in self.segment, as token ids are "
     "looked up in self.token.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
     "Without segment_ids, a module with a segment table puts every token in segment 0 (as BERT does): add row 0 "
     "of the segment table (torch.zeros_like(token_ids) gives the ids).":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1])
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1])
                                           + (0 if seg is None else m.segment(seg)))),
     "This module has a segment table: add each token's segment vector, self.segment(segment_ids).":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + m.position_vectors(ids.shape[1]))),
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1]))),
     "LayerNorm comes after the sum: normalise token + segment + position together, not the token vectors alone.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids)) + _segment_rows(m, ids, seg)
+        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids)) + _segment_rows(m, ids, seg)
                + m.position_vectors(ids.shape[1])),
     "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.":
-        _wrong(lambda m, ids, seg: m.token(ids) + _segment_rows(m, ids, seg) + m.position_vectors(ids.shape[1])),
+        _wrong(lambda m, ids, seg: scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
+               + m.position_vectors(ids.shape[1])),
 }
+
+
+class MarkedDropout(nn.Module):
+    """Dropout at known places, so a check can see where forward applies it: in training mode every third value is
+    zeroed and the others scaled by 1.5 (nn.Dropout's rule for a rate of 1/3); in evaluation mode it does nothing."""
+
+    p = 1 / 3
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        keep = (torch.arange(x.numel()) % 3 != 0).reshape(x.shape).to(x.dtype)
+        return x * keep * 1.5
+
+
+def _learner_module(answer: type, config: dict[str, Any]) -> nn.Module:
+    """The learner's class built with `config` and the reference module's tables."""
+    with torch.random.fork_rng(devices=[]):
+        module = answer(**config)
+    try:
+        module.load_state_dict(_reference_module(config).state_dict())
+    except RuntimeError as error:
+        raise Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
+                   f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
+    return module
+
+
+def _check_modes(answer: type, case: Case) -> None:
+    """Training mode: dropout after the norm, at the module's own self.dropout; evaluation mode: no dropout; and
+    forward leaves the mode as the caller set it."""
+    config, token_ids, segment_ids = case.args
+    reference = _reference_module(config)
+    reference.dropout = MarkedDropout()
+    with torch.no_grad():
+        summed = scaled_tokens(reference, token_ids) + _segment_rows(reference, token_ids, segment_ids)
+        summed = summed + reference.position_vectors(token_ids.shape[1])
+        expected = {"train": reference.dropout.train()(reference.norm(summed)),
+                    "eval": reference.norm(summed)}
+        dropout_first = reference.norm(reference.dropout.train()(summed))
+    for mode, expected_output in expected.items():
+        module = _learner_module(answer, config)
+        module.dropout = MarkedDropout()
+        module.train(mode == "train")
+        where = f"{case.label}, in {'training' if mode == 'train' else 'evaluation'} mode"
+        try:
+            with torch.no_grad():
+                got = module(token_ids, segment_ids)
+        except LEARNER_CRASHES as error:
+            raise learner_crash(error, f"For {where} your forward raised") from None
+        expect(module.training == (mode == "train") and module.dropout.training == (mode == "train"),
+               f"For {where}: after your forward the module is in {'training' if module.training else 'evaluation'} "
+               f"mode. forward must not call self.eval() or self.train(): the user of the module picks the mode "
+               f"(model.train() to learn, model.eval() to evaluate), and self.dropout follows it.")
+        expect(isinstance(got, torch.Tensor) and got.shape == expected_output.shape,
+               f"For {where}: expected a tensor of shape {tuple(expected_output.shape)}.")
+        if torch.allclose(got, expected_output, atol=1e-5):
+            continue
+        expect(not torch.allclose(got, expected["eval"], atol=1e-5),
+               f"For {where}: your output has no dropout. In training mode nn.Dropout zeroes values at random, "
+               f"so the evaluation-mode checks cannot see it: finish with self.dropout, after self.norm.")
+        expect(not torch.allclose(got, dropout_first, atol=1e-5),
+               f"For {where}: your dropout comes before the norm. Apply self.norm to the sum first, then "
+               f"self.dropout (as BERT does), so that LayerNorm does not rescale the dropped values.")
+        raise Hint(f"For {where}: your output differs from LayerNorm-then-dropout. Use the module's own "
+                   f"self.dropout (the check gives it known places to drop), not a new nn.Dropout or "
+                   f"nn.functional.dropout, and apply it only once.")
 
 
 @exercise("6.5")
@@ -173,21 +274,28 @@ def _input_embedding_forward(answer: Any) -> None:
            "Pass your class itself (MyInputEmbedding, without parentheses): a subclass of InputEmbedding.")
 
     def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
-        with torch.random.fork_rng(devices=[]):
-            module = answer(**config)
+        module = _learner_module(answer, config).eval()
         try:
-            module.load_state_dict(_reference_module(config).state_dict())
-        except RuntimeError as error:
-            raise Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
-                       f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
-        with torch.no_grad():
-            return module.eval()(token_ids, segment_ids)
+            with torch.no_grad():
+                return module(token_ids, segment_ids)
+        except AttributeError as error:          # self.position exists for learned positions only
+            if "'position'" not in str(error) or hasattr(module, "position"):
+                raise
+            raise AttributeError(f"{error} (a module with sinusoidal positions has self.position_table instead: "
+                                 f"self.position_vectors(seq_len) works for both)") from None
 
-    check_function(learner, _reference_forward, forward_cases(), "MyInputEmbedding", FORWARD_MISTAKES)
+    cases = forward_cases()
+    check_function(learner, _reference_forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)
+    for case in (cases[4], cases[2], cases[0]):          # LayerNorm + segments; segments alone; neither
+        _check_modes(answer, case)
+
 
 
 def _pad_cases() -> list[Case]:
-    cases = [Case(([[5, 6, 7], [8, 9]], 1)), Case(([[3, 1, 4, 1, 5], [9], [2, 6, 5]], 0)),
+    cases = [Case(([[5, 6, 7], [8, 9]], 1)),
+             Case(([[464, 0, 3797], [0, 13]], 0),                 # id 0 is "!" in GPT-2: real tokens, not pads
+                  label='pad_batch_mine([[464, 0, 3797], [0, 13]], 0)  (GPT-2\'s id 0 is "!", a real token)'),
+             Case(([[3, 1, 4, 1, 5], [9], [2, 6, 5]], 0)),
              Case(([[1, 2], [3, 4]], 7)),                  # nothing to pad
              Case(([[42]], 0)),                            # one sequence of one token
              Case(([[50257, 464, 3797, 50258], [50257, 50258]], 50259))]
@@ -212,7 +320,14 @@ def _pad_variant(sequences: list[list[int]], pad_id: int, *, left: bool = False,
     return ids, mask
 
 
+def _mask_from_ids(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    ids = pad_sequences(sequences, pad_id)[0]
+    return ids, (ids != pad_id).long()
+
+
 PAD_MISTAKES = {
+    "A real token can have the pad's id (GPT-2's id 0 is \"!\"): build attention_mask from the lengths of the "
+    "sequences, not by comparing ids with pad_id.": _mask_from_ids,
     "Put the pads after the real tokens (on the right), as BERT's tokenizer does by default; yours come first.":
         lambda sequences, pad_id: _pad_variant(sequences, pad_id, left=True),
     "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.":
@@ -226,7 +341,13 @@ PAD_MISTAKES = {
 
 @exercise("6.6")
 def _pad_batch(answer: Any) -> None:
-    check_function(answer, pad_sequences, _pad_cases(), "pad_batch_mine", PAD_MISTAKES)
+    cases = _pad_cases()
+    check_function(answer, pad_sequences, cases, "pad_batch_mine", PAD_MISTAKES)
+    for name, result in zip(("ids", "attention_mask"), answer(*cases[0].args)):
+        expect(result.dtype == torch.long,
+               f"For {cases[0].describe('pad_batch_mine')}: your {name} has dtype "
+               f"{str(result.dtype).removeprefix('torch.')}, but the task asks for torch.long (int64), the dtype "
+               f"of the ids an embedding table is indexed with (BERT's tokenizer returns its mask as int64 too).")
 
 
 # ---- Predict, then run ----

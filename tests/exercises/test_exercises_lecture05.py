@@ -15,6 +15,7 @@ def run(exercise_id, answer, capsys):
     ([0] * 7 + [1] * 6 + [0], "last [SEP] closes sentence B"),
     ([0] * 5 + [1] * 6, "one id per token"),
     ([1] + [0] * 6 + [1] * 7, "[CLS] opens the input"),
+    ([0.0] * 7 + [1.0] * 7, "not floats"),
 ])
 def test_5_1_token_type_hints(answer, hint, capsys):
     assert hint in run("5.1", answer, capsys)

@@ -68,6 +68,11 @@ def learner(forward):
     return type("MyInputEmbedding", (base(),), {"forward": forward})
 
 
+def tok(self, ids):
+    """6.5's token part: the token vectors scaled by √d_model."""
+    return self.token(ids) * self.token.embedding_dim ** 0.5
+
+
 def segment_rows(self, ids, seg):
     if self.segment is None:
         return 0
@@ -80,26 +85,27 @@ def positions(self, count):
 
 WRONG_FORWARDS = {  # typical learners' mistakes, written as a learner would, and the words of their hint
     "batch dimension": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg) + self.position(torch.arange(ids.shape[0])))),
+        tok(self, ids) + segment_rows(self, ids, seg) + self.position(torch.arange(ids.shape[0])))),
     "start at row 1": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1] + 1)[1:])),
+        tok(self, ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1] + 1)[1:])),
     "Add the position vectors": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + segment_rows(self, ids, seg))),
+        tok(self, ids) + segment_rows(self, ids, seg))),
     "row number, not a number to add": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + (seg.unsqueeze(-1) if seg is not None else 0) + positions(self, ids.shape[1]))),
+        tok(self, ids) + (seg.unsqueeze(-1) if seg is not None else 0) + positions(self, ids.shape[1]))),
     "add each token's segment vector": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + positions(self, ids.shape[1]))),
+        tok(self, ids) + positions(self, ids.shape[1]))),
     "every token in segment 0": lambda self, ids, seg=None: self.dropout(self.norm(
-        self.token(ids) + positions(self, ids.shape[1]) + (self.segment(seg) if seg is not None else 0))),
+        tok(self, ids) + positions(self, ids.shape[1]) + (self.segment(seg) if seg is not None else 0))),
     "LayerNorm comes after the sum": lambda self, ids, seg=None: self.dropout(
-        self.norm(self.token(ids)) + segment_rows(self, ids, seg) + positions(self, ids.shape[1])),
+        self.norm(tok(self, ids)) + segment_rows(self, ids, seg) + positions(self, ids.shape[1])),
     "Finish with self.norm": lambda self, ids, seg=None:
-        self.token(ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1]),
+        tok(self, ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1]),
 }
 
 
 def test_6_5_the_notebook_solution_passes(capsys):
-    namespace = {"torch": torch, "nn": nn, "InputEmbedding": base(), "helpers": __import__("helpers")}
+    namespace = {"torch": torch, "nn": nn, "math": __import__("math"), "InputEmbedding": base(),
+                 "helpers": __import__("helpers")}
     exec(solution("6.5"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.5")
 
@@ -171,14 +177,15 @@ def test_6_6_each_typical_mistake_gets_its_hint(wrong, hint, capsys):
     assert out.startswith("❌") and hint in out, out
 
 
-def test_6_6_the_notebook_solution_passes_and_a_bool_mask_counts(capsys):
+def test_6_6_the_notebook_solution_passes_and_a_bool_mask_does_not(capsys):
     namespace = {"torch": torch, "helpers": __import__("helpers")}
     exec(solution("6.6"), namespace)
     assert capsys.readouterr().out.startswith("✅ Exercise 6.6")
     def as_bool(sequences, pad_id):
         ids, mask = pad_sequences(sequences, pad_id)
         return ids, mask.bool()
-    assert run("6.6", as_bool, capsys).startswith("✅")
+    out = run("6.6", as_bool, capsys)
+    assert out.startswith("❌") and "dtype bool" in out and "torch.long" in out
 
 
 def test_6_6_lists_instead_of_tensors_get_a_hint(capsys):
