@@ -137,7 +137,3 @@ def encode_batch(pairs: Sequence[tuple[Sequence[str], Sequence[str]]], vocab: Ma
         rows.append(([vocab[t] for t in tokens], types))
     input_ids, token_type_ids, attention_mask = pad_pairs(rows, pad_id=vocab[PAD])
     return {"input_ids": input_ids, "token_type_ids": token_type_ids, "attention_mask": attention_mask}
-
-
-# Temporary: notebooks/05 imports the pictures from here until its imports read `from helpers.plotting import ...`.
-from helpers.plotting import batch_strips, segment_strip, shared_scale_heatmaps  # noqa: E402,F401
