@@ -195,3 +195,14 @@ def test_solutions_are_real_build_its_not_copies_of_the_lecture():
         check("4.1", lecture["t5_bucket"])
         check("4.5", lambda x, p, base=10000.0: lecture["rope"](x, base))
     assert out.getvalue().count("❌") == 2
+
+
+@pytest.mark.parametrize("exercise_id, wrong, hint", [
+    ("4.3", 3 * 10000.0 ** (-4 / 8), "pair i = 2"),
+    ("4.3", 3.0, "pair 0"),
+    ("4.4", -3.0, "numbered from 0"),
+])
+def test_4_3_and_4_4_off_by_one_pair_or_head_get_their_hint(capsys, exercise_id, wrong, hint):
+    out = outcome(capsys, exercise_id, wrong)
+    assert "not yet" in out and hint in out
+    assert "correct" in outcome(capsys, exercise_id, {"4.3": 3 * 10000.0 ** (-2 / 8), "4.4": -1.5}[exercise_id])

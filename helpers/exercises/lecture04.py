@@ -203,6 +203,8 @@ def _rope_angle(answer: Any) -> None:
         "That is ω_1, the angle per position; the query is at position 3.": omega,
         "Use the exponent -2i/head_dim with i = 1 and head_dim = 8.": 3 * 10000.0 ** (-1 / 8),
         "That is in degrees; give radians.": math.degrees(3 * omega),
+        "That is pair i = 2 (dimensions 4 and 5); dimensions 2 and 3 are pair i = 1.": 3 * 10000.0 ** (-4 / 8),
+        "That is pair 0, which turns by 1 radian per position; pair 1 turns by 10000^(-2/8).": 3.0,
     })
 
 
@@ -212,6 +214,7 @@ def _alibi_bias_value(answer: Any) -> None:
         "The bias lowers the score of distant keys: it is negative.": 3 / 2,
         "That is the slope alone; multiply by the distance.": -1 / 2,
         "Head 0 has the steepest slope, 2^(-8·1/8).": -3 / 256,
+        "That uses slope 2^0 = 1: heads are numbered from 0, but the exponent is -8(h+1)/n.": -3.0,
     })
 
 
