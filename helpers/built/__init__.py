@@ -2,5 +2,5 @@
 
 Each lecture writes its piece in the notebook first; a test checks that the notebook's version and the
 one here agree, under the same name. Lecture 1: `simple_tokenizer`, `text_to_ids`, `windows`;
-Lectures 3–4: `positions`; Lecture 5: `segments`; Lecture 6: `input_embedding`.
+Lectures 3–4: `positions`; Lecture 4: `race` (its stored results); Lecture 5: `segments`; Lecture 6: `input_embedding`.
 """
