@@ -28,6 +28,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
+from chromium import chromium_executable
 from helpers.course import NOTEBOOKS_DIR, ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -94,16 +95,6 @@ CONTROLS = (".noUi-handle", "select", "input[type=checkbox]", ".widget-toggle-bu
             "textarea", "input[type=text]", "input[type=number]")
 PROGRESS_BAR = ".widget-hprogress, .widget-vprogress"
 
-
-def chromium_executable() -> str:
-    path = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        message = ("No Chromium found: install Debian's `chromium` package (apt-get install chromium), or set "
-                   "COURSE_CHROMIUM to a Chromium/Chrome executable.")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def free_port() -> int:

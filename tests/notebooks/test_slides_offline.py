@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
+from chromium import chromium_executable
 from helpers.course import NOTEBOOKS_DIR, ROOT
 from helpers.maintainer import slides
 
@@ -55,16 +56,6 @@ MEASURE = """([width, height, tol]) => {
     return report;
 }"""
 
-
-def chromium_executable() -> str:
-    """Debian's chromium (installed by .ci/run), or COURSE_CHROMIUM; skipped without one (failed in CI)."""
-    path = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        message = "No Chromium found: apt-get install chromium, or set COURSE_CHROMIUM."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="module")
