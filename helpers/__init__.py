@@ -25,13 +25,16 @@ _LAZY = {
     "reveal": "helpers.exercises.checking",
     "heatmap": "helpers.plotting", "line_plot": "helpers.plotting", "pipeline_map": "helpers.plotting",
     "use_course_style": "helpers.plotting",
-    "progress": "helpers.progress",
     "seed_everything": "helpers.seeding",
     "describe": "helpers.tensors", "shape_str": "helpers.tensors",
     "gpt2": "helpers.tokenizer_files", "install_gpt2_files": "helpers.tokenizer_files",
 }
 
-__all__ = sorted([*_LAZY, "setup"])
+# `progress` is also the name of its module: imported here, once, so that a later `import helpers.progress` (which
+# binds the module to the package's attribute on first import only) can never hide the function.
+from helpers.progress import progress  # noqa: E402,F401  (light: tqdm only)
+
+__all__ = sorted([*_LAZY, "progress", "setup"])
 
 
 def __getattr__(name: str) -> Any:

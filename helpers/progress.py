@@ -6,8 +6,6 @@ from typing import TypeVar
 
 from tqdm.auto import tqdm
 
-from helpers.validation import whole_number
-
 T = TypeVar("T")
 
 
@@ -23,6 +21,7 @@ def progress(items: Iterable[T], description: str, total: int | None = None) -> 
     if not isinstance(description, str):
         raise TypeError(f"The description must be a string such as 'training', not {type(description).__name__}.")
     if total is not None:
+        from helpers.validation import whole_number  # here, not at the top: `import helpers` stays light
         total = whole_number(total, "total", minimum=0)
     bar = tqdm(items, desc=description, total=total, bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt}")
     yield from bar
