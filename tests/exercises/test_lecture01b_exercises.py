@@ -318,9 +318,10 @@ def test_prediction_accepts_any_listed_choice(answer, expected, capsys):
 
 
 @pytest.mark.parametrize("answer", ["D", 3, "9 tokens"])
-def test_malformed_prediction_gets_a_clear_message(answer):
-    with pytest.raises(ValueError, match="not one of the choices A, B, C"):
-        helpers.predict("1b.p", answer)
+def test_malformed_prediction_gets_a_clear_message(answer, capsys):
+    helpers.predict("1b.p", answer)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Prediction 1b.p") and "not one of the choices A, B, C" in out
 
 
 # ---- 1b.3: user text encoded safely --------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def test_pack_right_answers_pass(right, capsys):
     (pack_wrong(dtype=torch.long), "allowed has dtype torch.int64"),
     (pack_wrong(positions_dtype=torch.float32), "expected whole numbers"),
     (pack_wrong(squeeze=True), "expected shape (1, 5)"),
-    (pack_wrong(mutate=True), "changed its input documents in place"),
+    (pack_wrong(mutate=True), "changed its input"),
     (lambda documents: None, "expected 3 tensors"),
     (lambda documents: documents[0][5], "IndexError"),
 ])
@@ -199,5 +199,5 @@ def test_gemma_factor_wrong(wrong, hint, capsys):
 def test_prediction_takes_the_four_letters(capsys):
     checks.predict("7.p", "b")
     assert "you predicted B" in capsys.readouterr().out
-    with pytest.raises(ValueError, match="not one of the choices"):
-        checks.predict("7.p", "E")
+    checks.predict("7.p", "E")
+    assert "is not one of the choices" in capsys.readouterr().out
