@@ -301,16 +301,16 @@ def batch_strips(token_rows: Sequence[Sequence[str]], token_type_ids: object, at
            for row, t, m in zip(token_rows, types, mask)):
         raise ValueError("Every row of a padded batch has the same length: pad the pairs first.")
     width = max(len(visible(token)) for row in token_rows for token in row) * 0.075 + 0.25
-    fig, ax = plt.subplots(figsize=(min(max(seq_len * width + 1.2, 4), 12.5), 0.75 * len(token_rows) + 1.1))
+    fig, ax = plt.subplots(figsize=(min(max(seq_len * width + 1.2, 4), 12), 0.75 * len(token_rows) + 1.1))
     for row, tokens in enumerate(token_rows):
         row_types = _segment_ids(types[row], seq_len)
         for position, (token, segment, keep) in enumerate(zip(tokens, row_types, mask[row])):
             ax.add_patch(FancyBboxPatch((position + 0.06, row - 0.3), 0.88, 0.42, boxstyle="round,pad=0.02",
                                         facecolor=OKABE_ITO[segment] if keep else PAD_GREY, alpha=0.4,
                                         hatch="" if keep else "///", edgecolor="black"))
-            ax.text(position + 0.5, row - 0.09, visible(token), ha="center", va="center", fontsize=8,
+            ax.text(position + 0.5, row - 0.09, visible(token), ha="center", va="center", fontsize=9,
                     family="monospace")
-            ax.text(position + 0.5, row + 0.3, f"{segment}|{keep}", ha="center", va="center", fontsize=8,
+            ax.text(position + 0.5, row + 0.3, f"{segment}|{keep}", ha="center", va="center", fontsize=9,
                     color="#333333")
     ax.set_xlim(0, seq_len)
     ax.set_ylim(len(token_rows) - 0.5, -0.5)

@@ -9,8 +9,8 @@ static picture stays), solutions and rubrics. Each `#`/`##` heading starts a sli
 (`cell.metadata["lecturer"]["talking_points"]`) become speaker notes (press S). reveal.js 5 (MIT, vendored from
 npm in `helpers/maintainer/reveal/`) is inlined into every deck, so a deck is one file that runs from a USB stick.
 
-Readability rule (checked in a real browser by tests/test_slides_offline.py): on the 1280x720 slide, prose is
-at least 24 px, code and printed output at least 18 px, and the smallest text inside a figure at least 14 px
+Readability rule (checked in a real browser by tests/notebooks/test_slides_offline.py): on the 1280x720 slide, prose is
+at least 24 px, code and printed output at least 18 px, and the smallest text inside a figure at least 12 px
 (figures are enlarged to fill the slide; each stored figure carries its smallest text size, measured by
 helpers.plotting when it was drawn).
 """
@@ -41,9 +41,11 @@ CONTENT_WIDTH = 1180                 # the slide minus its side margins
 CONTENT_HEIGHT = 600                 # the slide minus its title line and margins
 MAX_FIGURE_HEIGHT = 560
 MAX_FIGURE_SCALE = 1.6               # figures are enlarged up to this factor to fill the slide
+CODE_CHARS = 96                      # characters of code on one line of a slide before it wraps
 MAX_CODE_LINES = 18                  # a longer code cell continues on the next page
 MAX_OUTPUT_LINES = 14                # longer printed output is cut on the slide (the notebook has all of it)
 PROSE_PX, CODE_PX, OUTPUT_PX = 24, 19, 18
+FIGURE_TEXT_PX = 12                  # the smallest text inside a figure (tick labels), as shown on the slide
 HIDDEN_TAGS = {"setup", "solution", "rubric"}
 GOING_DEEPER = re.compile(r"^#{1,2}\s+Going deeper", re.MULTILINE)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -118,7 +120,7 @@ def output_block(text: str) -> Block:
         hidden = len(lines) - MAX_OUTPUT_LINES + 1
         lines = lines[:MAX_OUTPUT_LINES - 1] + [f"… {hidden} more lines in the notebook"]
     text = "\n".join(lines)
-    return Block(f'<pre class="output">{html.escape(text)}</pre>', wrapped_lines(text, 104) * 23 + 16)
+    return Block(f'<pre class="output">{html.escape(text)}</pre>', wrapped_lines(text, 100) * 24 + 18)
 
 
 def code_blocks(cell: nbformat.NotebookNode) -> list[Block]:
@@ -130,7 +132,7 @@ def code_blocks(cell: nbformat.NotebookNode) -> list[Block]:
         for part in chunks(cell.source.splitlines(), MAX_CODE_LINES):
             source = "\n".join(part)
             shown = highlight(source, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=True, style="friendly"))
-            blocks.append(Block(f'<pre class="code">{shown}</pre>', wrapped_lines(source, 98) * 26 + 18))
+            blocks.append(Block(f'<pre class="code">{shown}</pre>', wrapped_lines(source, CODE_CHARS) * 26 + 20))
     for output in outputs:
         if output.output_type == "stream":
             blocks.append(output_block(output.text))
@@ -143,14 +145,19 @@ def code_blocks(cell: nbformat.NotebookNode) -> list[Block]:
     return blocks
 
 
-def chunks(lines: list[str], most: int) -> list[list[str]]:
-    """Lines cut into pieces of at most `most` lines, preferably at a blank line (code) or a new paragraph."""
+def chunks(lines: list[str], most: int, width: int = CODE_CHARS) -> list[list[str]]:
+    """Lines cut into pieces of at most `most` lines as shown (a line longer than `width` characters wraps and counts
+    more), preferably at a blank line."""
     pieces: list[list[str]] = [[]]
+    shown = 0
     for line in lines:
-        if len(pieces[-1]) >= most or (not line.strip() and len(pieces[-1]) >= most // 2):
+        size = wrapped_lines(line, width)
+        if pieces[-1] and (shown + size > most or (not line.strip() and shown >= most // 2)):
             pieces.append([])
+            shown = 0
         if line.strip() or pieces[-1]:
             pieces[-1].append(line)
+            shown += size
     return [piece for piece in pieces if piece]
 
 
@@ -173,7 +180,7 @@ def markdown_blocks(source: str) -> list[Block]:
         text = "\n".join(part).strip()
         if text:
             lines = wrapped_lines(re.sub(r"[*`]|\]\([^)]*\)", "", text), 76)
-            blocks.append(Block(f'<div class="prose">{markdown2html_mistune(text)}</div>', lines * 35 + 14))
+            blocks.append(Block(f'<div class="prose">{markdown2html_mistune(text)}</div>', lines * 37 + 16))
     return blocks
 
 

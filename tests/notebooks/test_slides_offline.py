@@ -108,8 +108,8 @@ def test_deck_starts_offline_and_every_slide_fits(path, decks, browser):
     assert not small, "text too small for the back of a room:\n" + "\n".join(small[:10])
     tiny = [f"slide {s['h']}.{s['v']} ({s['title'][:40]}): smallest figure text "
             + (f"{px:.1f}px" if px else "unknown (re-record the notebook)") for s in report for px in s["figures"]
-            if px < 14]
-    assert not tiny, "figure text under 14 px on the slide:\n" + "\n".join(tiny)
+            if px < slides.FIGURE_TEXT_PX]
+    assert not tiny, f"figure text under {slides.FIGURE_TEXT_PX} px on the slide:\n" + "\n".join(tiny)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
