@@ -91,8 +91,9 @@ def test_deck_starts_offline_and_every_slide_fits(path, decks, browser):
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
     report = page.evaluate(MEASURE, [slides.SLIDE_WIDTH, slides.SLIDE_HEIGHT, TOLERANCE_PX])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    chosen = {"first": report[0], "figure": next((s for s in report if s["hasFigure"]), report[-1]),
-              "code": next((s for s in report if s["hasCode"]), report[-1])}
+    figures, code = [s for s in report if s["hasFigure"]], [s for s in report if s["hasCode"]]
+    chosen = {"first": report[0], "figure": figures[len(figures) // 2] if figures else report[-1],
+              "code": code[len(code) // 2] if code else report[-1]}
     for name, slide in chosen.items():
         page.evaluate("([h, v]) => Reveal.slide(h, v)", [slide["h"], slide["v"]])
         page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{name}.png"))
