@@ -9,6 +9,7 @@ import regex
 import helpers
 from helpers.built.byte_bpe import GPT2_SPLIT, merge_word, train_bpe
 from helpers.corpus import load_corpus
+from helpers.exercises import checking
 
 
 def verdict(exercise_id, answer, capsys):
@@ -349,3 +350,16 @@ def test_user_text_encoded_as_text_verdicts(o200k, make, expected, capsys):
     out = verdict("1b.3", make(o200k), capsys)
     assert expected in out, out
     assert "disallowed_special=()" not in out and "encode_ordinary" not in out
+
+
+def test_a_training_loop_that_never_ends_is_stopped_with_a_hint(capsys, monkeypatch):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+
+    def train_forever(text, num_merges):
+        merges = {}
+        while len(merges) < num_merges:
+            pass
+        return merges
+
+    out = verdict("1b.1", train_forever, capsys)
+    assert out.startswith("❌ Exercise 1b.1: not yet.") and "still running after 0.5 s" in out
