@@ -23,6 +23,7 @@ from helpers.exercises.checking import (
     expect_type,
     learner_crash,
     prediction,
+    runaway_guard,
 )
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
@@ -179,7 +180,10 @@ def _learned_cases() -> list[tuple[int, int]]:
 def _attempt(call: Any, where: str) -> Any:
     """Run one piece of the learner's code; the stub becomes NotWrittenYet, any other error a hint."""
     try:
-        return call()
+        with runaway_guard(where.removeprefix("Building ")):
+            return call()
+    except Hint:
+        raise
     except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
         raise learner_crash(error, f"{where} raised") from None
 
@@ -232,7 +236,10 @@ def _learned_positions_module(answer: Any) -> None:
             call = f"{where}({seq_len})"
             if seq_len == context_length:
                 try:
-                    got = module(seq_len)
+                    with runaway_guard(call):
+                        got = module(seq_len)
+                except Hint:
+                    raise
                 except ValueError as error:
                     raise Hint(f"{call} raised ValueError ({error}), but a sequence of exactly context_length="
                                f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows."
@@ -249,7 +256,10 @@ def _learned_positions_module(answer: Any) -> None:
 def _past_the_table(module: nn.Module, call: str, seq_len: int, context_length: int) -> None:
     """A sequence longer than the table must raise a ValueError that names context_length."""
     try:
-        got = module(seq_len)
+        with runaway_guard(call):
+            got = module(seq_len)
+    except Hint:
+        raise
     except ValueError as error:
         expect(str(context_length) in str(error),
                f"{call} raised ValueError({str(error)!r}); good, but say how long the table is "

@@ -7,6 +7,7 @@ import torch
 
 from helpers.built.positions import LearnedPositions, sinusoidal
 from helpers.course import NOTEBOOKS_DIR
+from helpers.exercises import checking
 from helpers.exercises.checking import check, predict, reveal
 from notebook_code import solution_code
 
@@ -239,6 +240,36 @@ def test_3_6_typical_mistakes_get_their_hint(capsys, learner, words):
 
 def test_3_6_stub_says_write_it(capsys):
     assert outcome(capsys, "3.6", Stub).startswith("✏️ Exercise 3.6")
+
+
+class BuildsForever(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        while True:
+            pass
+
+
+class LoopsWhenFull(Good):
+    """Right for short sequences; loops for a sequence of exactly context_length tokens."""
+    def forward(self, seq_len):
+        while seq_len == self.context_length:
+            pass
+        return super().forward(seq_len)
+
+
+class LoopsPastTheTable(Good):
+    def forward(self, seq_len):
+        while seq_len > self.context_length:
+            pass
+        return super().forward(seq_len)
+
+
+@pytest.mark.parametrize("learner", [BuildsForever, LoopsWhenFull, LoopsPastTheTable],
+                         ids=["__init__", "seq_len == context_length", "seq_len > context_length"])
+def test_3_6_a_module_that_never_finishes_is_stopped_with_a_hint(capsys, monkeypatch, learner):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+    out = outcome(capsys, "3.6", learner)
+    assert out.startswith("❌ Exercise 3.6: not yet.") and "still running after 0.5 s" in out, out
 
 
 def test_3_p_prediction_is_accepted_and_revealed(capsys):
