@@ -73,7 +73,18 @@ def _position_three(answer: Any) -> None:
            "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.")
     expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10)]), atol=1e-4),
            "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.")
+    for position in (2, 4):
+        expect(not torch.allclose(flat, _encoding_d4(position), atol=1e-4),
+               f"That is the encoding of position {position}; the exercise asks for position 3 (positions count "
+               "from 0, and p itself goes into the angle).")
+    expect(not torch.allclose(flat, _encoding_d4(math.radians(3)), atol=1e-4),
+           "math.sin and math.cos take radians, and the angle p·ω_i already is one: leave out math.radians.")
     expect_tensor(flat, expected, "Your encoding", atol=1e-4)
+
+
+def _encoding_d4(p: float) -> torch.Tensor:
+    """The sinusoidal encoding of position p for d_model = 4, base 10000 (ω = 1, 0.01)."""
+    return torch.tensor([math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)])
 
 
 @exercise("3.3")
@@ -99,6 +110,8 @@ def _dot_product_at_distance(answer: Any) -> None:
         "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.": _dot_at_offset(5),
         "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.":
             sum(math.cos(7 * 10000.0 ** (-i / 64)) for i in range(32)),
+        "Each pair adds sin(pω)·sin((p+k)ω) + cos(pω)·cos((p+k)ω) = cos(kω): a sum of cosines, not of sines.":
+            sum(math.sin(7 * 10000.0 ** (-2 * i / 64)) for i in range(32)),
     })
 
 

@@ -204,6 +204,8 @@ def _alibi_bias_value(answer: Any) -> None:
         "That is the slope alone; multiply by the distance.": -1 / 2,
         "Head 0 has the steepest slope, 2^(-8·1/8).": -3 / 256,
         "That uses slope 2^0 = 1: heads are numbered from 0, but the exponent is -8(h+1)/n.": -3.0,
+        "Count the distance again: a key 3 positions before its query is 3 away (key − query = −3), so the bias "
+        "is −slope · 3.": -4 / 2,
     })
 
 

@@ -201,6 +201,7 @@ def test_solutions_are_real_build_its_not_copies_of_the_lecture():
     ("4.3", 3 * 10000.0 ** (-4 / 8), "pair i = 2"),
     ("4.3", 3.0, "pair 0"),
     ("4.4", -3.0, "numbered from 0"),
+    ("4.4", -2.0, "3 positions before its query is 3 away"),
 ])
 def test_4_3_and_4_4_off_by_one_pair_or_head_get_their_hint(capsys, exercise_id, wrong, hint):
     out = outcome(capsys, exercise_id, wrong)

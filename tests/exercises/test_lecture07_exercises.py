@@ -190,6 +190,7 @@ def test_gemma_factor_right(right, capsys):
     (math.sqrt(1152), "itself"), (33.94, "itself"), (torch.tensor(math.sqrt(1152)), "itself"),
     (torch.tensor(math.sqrt(1152), dtype=torch.float16).item(), "float16"), (1152, "d_model itself"),
     (33.0, "not right yet"), ("34", "should be of type float"), (33.75, "rounds to the nearest"),
+    (1 / math.sqrt(1152), "That is 1/sqrt(d_model)"),
 ])
 def test_gemma_factor_wrong(wrong, hint, capsys):
     out = run("7.3", wrong, capsys)
