@@ -319,9 +319,9 @@ def test_prediction_accepts_any_listed_choice(answer, expected, capsys):
 
 
 @pytest.mark.parametrize("answer", ["D", 3, "9 tokens"])
-def test_malformed_prediction_gets_a_clear_message(answer):
-    with pytest.raises(ValueError, match="not one of the choices A, B, C"):
-        helpers.predict("1b.p", answer)
+def test_malformed_prediction_gets_a_clear_message(answer, capsys):
+    helpers.predict("1b.p", answer)
+    assert capsys.readouterr().out.startswith(f"❌ Prediction 1b.p: {answer!r} is not one of the choices A, B, C")
 
 
 # ---- 1b.3: user text encoded safely --------------------------------------------------------------------------------
