@@ -268,6 +268,7 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
             raise learner_crash(error, f"For {where} your function raised") from None
         changed = first_changed_input(args, case.args, "args") or first_changed_input(kwargs, case.kwargs, "kwargs")
         if changed is not None:
+            changed = _parameter_name(learner, changed)
             raise Hint(f"For {where} your function changed its input {changed} in place (insert, append, extend, "
                        "x[...] = ..., /=, an in-place torch method ending in _). Leave inputs as they were: work on "
                        "a copy (list(x), x.clone()) or build a new result.")
@@ -336,6 +337,18 @@ def _memory_limit() -> tuple[int, int] | None:
         return None
     resource.setrlimit(resource.RLIMIT_AS, (cap, old[1]))
     return old
+
+
+def _parameter_name(learner: Callable[..., Any], changed: str) -> str:
+    """The learner's own name for a changed positional input ("argument 2" -> "ids_b"), so the hint names it."""
+    if not changed.startswith("argument "):
+        return changed
+    try:
+        names = [p.name for p in inspect.signature(learner).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        return names[int(changed.split()[1]) - 1]
+    except (TypeError, ValueError, IndexError):
+        return changed
 
 
 def first_changed_input(after: Any, before: Any, path: str = "") -> str | None:

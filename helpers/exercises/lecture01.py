@@ -25,6 +25,7 @@ from helpers.exercises.checking import (
     expect_type,
     learner_crash,
     prediction,
+    runaway_guard,
 )
 from helpers.tokenizer_files import GPT2_DIR, gpt2
 
@@ -91,7 +92,10 @@ def _screen(learner: Callable[..., Any], case: Case, where: str,
     args = copy.deepcopy(case.args)
     snapshot = copy.deepcopy(args)
     try:
-        learner(*args, **copy.deepcopy(case.kwargs))
+        with runaway_guard(where):
+            learner(*args, **copy.deepcopy(case.kwargs))
+    except Hint:
+        raise
     except LEARNER_CRASHES as error:
         for kind, hint in crash_hints.items():
             if isinstance(error, kind):
@@ -184,7 +188,10 @@ def _gpt2_decode_mine(answer: Any) -> None:
         where = f"For gpt2_decode_mine({ids})"
         advice = f"id {bad} is not in GPT-2's vocabulary (0 to 50,256): raise a ValueError that names it."
         try:
-            got = answer(list(ids))
+            with runaway_guard(f"gpt2_decode_mine({ids})"):
+                got = answer(list(ids))
+        except Hint:
+            raise
         except ValueError as error:
             if str(bad) in str(error) or f"{bad:,}" in str(error):
                 continue
@@ -278,7 +285,8 @@ def _batches_mine(answer: Any) -> None:
     for case in batch_cases():
         where = case.describe("batches_mine")
         _screen(answer, case, where)
-        got = answer(*copy.deepcopy(case.args), **case.kwargs)
+        with runaway_guard(where):
+            got = answer(*copy.deepcopy(case.args), **case.kwargs)
         problem = _batch_difference(got, batches(*case.args, **case.kwargs))
         if problem is None:
             continue

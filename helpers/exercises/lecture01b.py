@@ -20,6 +20,7 @@ from helpers.exercises.checking import (
     expect_type,
     learner_crash,
     prediction,
+    runaway_guard,
 )
 from helpers.tokenizer_files import encoding
 
@@ -111,7 +112,10 @@ def _train_bpe(answer: Any) -> None:
         where = f"train_bpe_mine({text if len(text) < 40 else text[:25] + '...'!r}, {num_merges})"
         expected = train_bpe(text, num_merges)
         try:
-            got = answer(text, num_merges)
+            with runaway_guard(where):
+                got = answer(text, num_merges)
+        except Hint:
+            raise
         except Exception as error:  # the learner's own crash (KeyError, ValueError from max() ...) becomes a hint
             crash = learner_crash(error, f"For {where} your function raised")
             if num_merges > len(expected) and isinstance(crash, Hint):

@@ -22,6 +22,7 @@ from helpers.exercises.checking import (
     expect_type,
     learner_crash,
     prediction,
+    runaway_guard,
 )
 from helpers.exercises.model_sizes import GPT2_D_MODEL
 from helpers.tokenizer_files import gpt2
@@ -104,7 +105,10 @@ def _learner_call(function: Callable[..., Any], what: str, *args: Any) -> Any:
     """Call the learner's class or method; its crash becomes a hint, and so does a change to its tensor inputs."""
     before = tuple(arg.clone() if isinstance(arg, torch.Tensor) else arg for arg in args)
     try:
-        result = function(*args)
+        with runaway_guard(what):
+            result = function(*args)
+    except Hint:
+        raise
     except LEARNER_CRASHES as error:
         raise learner_crash(error, f"For {what} your code raised") from None
     changed = _changed(args, before)
@@ -183,7 +187,10 @@ def _tied_embedding(answer: Any) -> None:
         targets = torch.randint(vocab_size, shape, generator=generator)
         expected = _table_gradient(reference, ids, targets, reference.embedding.weight)
         try:
-            got = _table_gradient(model, ids, targets, table)
+            with runaway_guard(f"{made}, computing the loss's gradient,"):
+                got = _table_gradient(model, ids, targets, table)
+        except Hint:
+            raise
         except LEARNER_CRASHES as error:
             raise learner_crash(error, f"For {made}, computing the loss's gradient raised") from None
         if torch.allclose(got, expected, atol=1e-6):

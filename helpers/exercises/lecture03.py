@@ -23,6 +23,7 @@ from helpers.exercises.checking import (
     expect_type,
     learner_crash,
     prediction,
+    runaway_guard,
 )
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
@@ -72,7 +73,18 @@ def _position_three(answer: Any) -> None:
            "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.")
     expect(not torch.allclose(flat[[0, 2]], torch.tensor([math.sin(3), math.sin(3 / 10)]), atol=1e-4),
            "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.")
+    for position in (2, 4):
+        expect(not torch.allclose(flat, _encoding_d4(position), atol=1e-4),
+               f"That is the encoding of position {position}; the exercise asks for position 3 (positions count "
+               "from 0, and p itself goes into the angle).")
+    expect(not torch.allclose(flat, _encoding_d4(math.radians(3)), atol=1e-4),
+           "math.sin and math.cos take radians, and the angle p·ω_i already is one: leave out math.radians.")
     expect_tensor(flat, expected, "Your encoding", atol=1e-4)
+
+
+def _encoding_d4(p: float) -> torch.Tensor:
+    """The sinusoidal encoding of position p for d_model = 4, base 10000 (ω = 1, 0.01)."""
+    return torch.tensor([math.sin(p), math.cos(p), math.sin(p / 100), math.cos(p / 100)])
 
 
 @exercise("3.3")
@@ -98,6 +110,8 @@ def _dot_product_at_distance(answer: Any) -> None:
         "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.": _dot_at_offset(5),
         "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.":
             sum(math.cos(7 * 10000.0 ** (-i / 64)) for i in range(32)),
+        "Each pair adds sin(pω)·sin((p+k)ω) + cos(pω)·cos((p+k)ω) = cos(kω): a sum of cosines, not of sines.":
+            sum(math.sin(7 * 10000.0 ** (-2 * i / 64)) for i in range(32)),
     })
 
 
@@ -179,7 +193,10 @@ def _learned_cases() -> list[tuple[int, int]]:
 def _attempt(call: Any, where: str) -> Any:
     """Run one piece of the learner's code; the stub becomes NotWrittenYet, any other error a hint."""
     try:
-        return call()
+        with runaway_guard(where.removeprefix("Building ")):
+            return call()
+    except Hint:
+        raise
     except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
         raise learner_crash(error, f"{where} raised") from None
 
@@ -232,7 +249,10 @@ def _learned_positions_module(answer: Any) -> None:
             call = f"{where}({seq_len})"
             if seq_len == context_length:
                 try:
-                    got = module(seq_len)
+                    with runaway_guard(call):
+                        got = module(seq_len)
+                except Hint:
+                    raise
                 except ValueError as error:
                     raise Hint(f"{call} raised ValueError ({error}), but a sequence of exactly context_length="
                                f"{context_length} tokens fits: positions 0..{context_length - 1} all have rows."
@@ -249,7 +269,10 @@ def _learned_positions_module(answer: Any) -> None:
 def _past_the_table(module: nn.Module, call: str, seq_len: int, context_length: int) -> None:
     """A sequence longer than the table must raise a ValueError that names context_length."""
     try:
-        got = module(seq_len)
+        with runaway_guard(call):
+            got = module(seq_len)
+    except Hint:
+        raise
     except ValueError as error:
         expect(str(context_length) in str(error),
                f"{call} raised ValueError({str(error)!r}); good, but say how long the table is "

@@ -182,6 +182,9 @@ def _t5_bucket(answer: Any) -> None:
     expect(answer != after, "That is the bucket of a key 20 tokens *after* the query. "
                             "A key before the query has a negative relative position.")
     expect(answer != 20, "Only distances below 8 get a bucket of their own; farther ones are on a log scale.")
+    expect(answer != int(_t5_causal(torch.tensor(-20))),
+           "That is the bucket of T5's decoder (causal attention, Exercise 4.1), which gives all 32 buckets to keys "
+           "before the query. Bidirectional attention splits them: 16 for keys before, 16 for keys after.")
     expect(answer == before, "Follow the function step by step for relative_position = -20.")
 
 
@@ -204,6 +207,8 @@ def _alibi_bias_value(answer: Any) -> None:
         "That is the slope alone; multiply by the distance.": -1 / 2,
         "Head 0 has the steepest slope, 2^(-8·1/8).": -3 / 256,
         "That uses slope 2^0 = 1: heads are numbered from 0, but the exponent is -8(h+1)/n.": -3.0,
+        "Count the distance again: a key 3 positions before its query is 3 away (key − query = −3), so the bias "
+        "is −slope · 3.": -4 / 2,
     })
 
 

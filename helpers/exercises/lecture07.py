@@ -178,6 +178,8 @@ def _gemma_factor(answer: Any) -> None:
                                       "bfloat16, which keeps only 8 significant bits.")
     expect_close(value, torch.tensor(exact, dtype=torch.bfloat16).item(), "The factor",
                  {"That is d_model itself; the factor is its square root, cast to bfloat16.": float(GEMMA_D),
+                  "That is 1/sqrt(d_model): Gemma multiplies its token vectors by sqrt(d_model) itself, making them "
+                  "larger, not smaller.": 1 / exact,
                   "That is a neighbour of the right value: bfloat16 rounds to the nearest number it can hold, here "
                   "in steps of 0.25.": torch.tensor(math.sqrt(GEMMA_D), dtype=torch.bfloat16).item() - 0.25})
 

@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader
 
 import helpers
 from helpers.course import NOTEBOOKS_DIR
-from helpers.exercises import lecture01
+from helpers.exercises import checking, lecture01
 from helpers.exercises.checking import check, predict, registered_exercises, reveal
 from helpers.maintainer.record import tagged_cell
 from helpers.tokenizer_files import gpt2
@@ -232,7 +232,6 @@ def decode_error_without_the_id(ids):
     (decode_pops_its_input, "the ids of 'I love LLMs'", "changed its input"),
     (decode_drops_bad_ids, "gpt2_decode_mine([50257]) your function returned ''", "raise a ValueError that names it"),
     (decode_check_off_by_one, "the ids of \"Émile's café", "raised ValueError"),
-    # helpers.gpt2().decode refuses 50257 itself (naming it), so this learner's own message, without the id, fails
     (decode_boundary_off_by_one, "gpt2_decode_mine([-1])", "put -1 in the message"),
     (decode_skips_special, "Chapter 1<|endoftext|>Chapter 2", "expected 'Chapter 1<|endoftext|>Chapter 2'"),
     (decode_per_byte_replace, "the ids of \"Émile's café", "expected"),
@@ -416,7 +415,7 @@ def test_prediction_questions_accept_a_letter_and_reveal(capsys, question):
     reveal(question, "D")
     assert "the answer is D; you predicted C: not this time" in capsys.readouterr().out
     predict(question, "E")
-    assert "is not one of the choices" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith(f"❌ Prediction {question}: 'E' is not one of the choices")
 
 
 def test_lecture0_accepts_numpy_integers(capsys):
@@ -445,3 +444,44 @@ def test_lecture0_batch_must_be_on_the_course_device(capsys, monkeypatch):
     monkeypatch.setattr(lecture00, "pick_device", lambda: (torch.device("cuda"), "a GPU"))
     out = verdict(capsys, "0.3", zeros)
     assert out.startswith("❌ Exercise 0.3: not yet. Hint: The tensor is on cpu") and ".to(device)" in out
+
+
+def decode_forever(ids):
+    while True:
+        pass
+
+
+def decode_forever_on_bad_ids(ids):
+    while not all(0 <= i <= 50256 for i in ids):
+        pass
+    return gpt2().decode(ids)
+
+
+def batch_forever(dataset, batch_size, drop_last=False):
+    batches, start = [], 0
+    while start < len(dataset):
+        batches.append(dataset[start])
+    return batches
+
+
+def batch_forever_after_screening():
+    """A batcher that returns on its first call (the screening) and loops on later ones (the compared call)."""
+    calls = []
+
+    def batches(dataset, batch_size, drop_last=False):
+        calls.append(1)
+        while len(calls) > 1:
+            pass
+        return []
+    return batches
+
+
+@pytest.mark.parametrize("exercise_id, learner", [
+    ("1.4", decode_forever), ("1.4", decode_forever_on_bad_ids),
+    ("1.5", batch_forever), ("1.5", batch_forever_after_screening()),
+], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 the compared call"])
+def test_a_loop_that_never_ends_is_stopped_with_a_hint(capsys, monkeypatch, exercise_id, learner):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+    out = verdict(capsys, exercise_id, learner)
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet.") and "still running after 0.5 s" in out
+

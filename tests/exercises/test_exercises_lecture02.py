@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from helpers.course import NOTEBOOKS_DIR
-from helpers.exercises import lecture02
+from helpers.exercises import checking, lecture02
 from helpers.exercises.checking import check, load_exercises, predict
 from notebook_code import definitions, solution_code
 
@@ -449,3 +449,42 @@ def test_lecture_next_word_loop_trains_its_table_on_the_cpu_in_float64():
     assert torch.equal(trained, again)                           # seeded: the same run twice
     assert (trained - start).norm(dim=1).min() > 0               # every row was looked up, so every row moved
     assert loss < 0.5 * math.log(20)                             # it learned the next word, far below uniform guessing
+
+
+class _TableForever(torch.nn.Module):
+    def __init__(self, vocab_size, d_model):
+        super().__init__()
+        self.table = torch.nn.Parameter(torch.randn(vocab_size, d_model))
+
+    def forward(self, ids):
+        return self.table[ids]
+
+    def logits(self, hidden):
+        return hidden @ self.table.T
+
+
+class _LooksUpForever(_TableForever):
+    def forward(self, ids):
+        while True:
+            pass
+
+
+class _BuildsForever(_TableForever):
+    def __init__(self, vocab_size, d_model):
+        while True:
+            pass
+
+
+class _LoopsOnlyWithGradients(_TableForever):
+    def logits(self, hidden):
+        while torch.is_grad_enabled():
+            pass
+        return hidden @ self.table.T
+
+
+@pytest.mark.parametrize("learner", [_LooksUpForever, _BuildsForever, _LoopsOnlyWithGradients],
+                         ids=["forward", "__init__", "logits under autograd"])
+def test_a_tied_module_that_never_finishes_is_stopped_with_a_hint(capsys, monkeypatch, learner):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+    out = verdict(capsys, "2.3", learner)
+    assert out.startswith("❌ Exercise 2.3: not yet.") and "still running after 0.5 s" in out

@@ -201,8 +201,11 @@ def test_solutions_are_real_build_its_not_copies_of_the_lecture():
     ("4.3", 3 * 10000.0 ** (-4 / 8), "pair i = 2"),
     ("4.3", 3.0, "pair 0"),
     ("4.4", -3.0, "numbered from 0"),
+    ("4.4", -2.0, "3 positions before its query is 3 away"),
+    ("4.2", 16 + int(math.log(20 / 16) / math.log(128 / 16) * 16), "bucket of T5's decoder"),   # the causal bucket
 ])
 def test_4_3_and_4_4_off_by_one_pair_or_head_get_their_hint(capsys, exercise_id, wrong, hint):
     out = outcome(capsys, exercise_id, wrong)
     assert "not yet" in out and hint in out
-    assert "correct" in outcome(capsys, exercise_id, {"4.3": 3 * 10000.0 ** (-2 / 8), "4.4": -1.5}[exercise_id])
+    right = {"4.2": int(t5_bucket(torch.tensor(-20))), "4.3": 3 * 10000.0 ** (-2 / 8), "4.4": -1.5}
+    assert "correct" in outcome(capsys, exercise_id, right[exercise_id])

@@ -134,4 +134,4 @@ def test_prediction_5p_accepts_each_choice_and_reveals(capsys):
     checks.reveal("5.p", "A")
     assert "the answer is A" in capsys.readouterr().out
     checks.predict("5.p", "D")
-    assert "is not one of the choices" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("❌ Prediction 5.p: 'D' is not one of the choices")

@@ -7,6 +7,7 @@ import torch
 
 from helpers.built.positions import LearnedPositions, sinusoidal
 from helpers.course import NOTEBOOKS_DIR
+from helpers.exercises import checking
 from helpers.exercises.checking import check, predict, reveal
 from notebook_code import solution_code
 
@@ -43,6 +44,10 @@ def test_right_answers_pass(capsys, exercise_id, answer):
     ("3.2", torch.tensor([math.sin(3), math.cos(3), math.sin(0.3), math.cos(0.3)]), "ω_1 = 0.01"),
     ("3.4", sum(math.cos(7 * 10000 ** (-i / 64)) for i in range(32)), "-i/d_model"),
     ("3.2", torch.tensor([math.cos(3), math.sin(3), math.cos(0.03), math.sin(0.03)]), "wrong way round"),
+    ("3.2", torch.tensor([math.sin(2), math.cos(2), math.sin(0.02), math.cos(0.02)]), "encoding of position 2"),
+    ("3.2", torch.tensor([math.sin(math.radians(3)), math.cos(math.radians(3)), math.sin(math.radians(0.03)),
+                          math.cos(math.radians(0.03))]), "leave out math.radians"),
+    ("3.4", sum(math.sin(7 * 10000 ** (-2 * i / 64)) for i in range(32)), "not of sines"),
     ("4.2", 26, "after"),
     ("4.2", 20, "log scale"),
     ("4.3", 10000 ** (-2 / 8), "position 3"),
@@ -241,10 +246,40 @@ def test_3_6_stub_says_write_it(capsys):
     assert outcome(capsys, "3.6", Stub).startswith("✏️ Exercise 3.6")
 
 
+class BuildsForever(torch.nn.Module):
+    def __init__(self, context_length, d_model):
+        super().__init__()
+        while True:
+            pass
+
+
+class LoopsWhenFull(Good):
+    """Right for short sequences; loops for a sequence of exactly context_length tokens."""
+    def forward(self, seq_len):
+        while seq_len == self.context_length:
+            pass
+        return super().forward(seq_len)
+
+
+class LoopsPastTheTable(Good):
+    def forward(self, seq_len):
+        while seq_len > self.context_length:
+            pass
+        return super().forward(seq_len)
+
+
+@pytest.mark.parametrize("learner", [BuildsForever, LoopsWhenFull, LoopsPastTheTable],
+                         ids=["__init__", "seq_len == context_length", "seq_len > context_length"])
+def test_3_6_a_module_that_never_finishes_is_stopped_with_a_hint(capsys, monkeypatch, learner):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+    out = outcome(capsys, "3.6", learner)
+    assert out.startswith("❌ Exercise 3.6: not yet.") and "still running after 0.5 s" in out, out
+
+
 def test_3_p_prediction_is_accepted_and_revealed(capsys):
     predict("3.p", "a")
     reveal("3.p", "A")
     out = capsys.readouterr().out
     assert "📝 Prediction 3.p: you predicted A" in out and "the answer is A; you predicted A: right" in out
     predict("3.p", "E")
-    assert "is not one of the choices" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("❌ Prediction 3.p: 'E' is not one of the choices")

@@ -9,6 +9,7 @@ import regex
 import helpers
 from helpers.built.byte_bpe import GPT2_SPLIT, merge_word, train_bpe
 from helpers.corpus import load_corpus
+from helpers.exercises import checking
 
 
 def verdict(exercise_id, answer, capsys):
@@ -320,8 +321,7 @@ def test_prediction_accepts_any_listed_choice(answer, expected, capsys):
 @pytest.mark.parametrize("answer", ["D", 3, "9 tokens"])
 def test_malformed_prediction_gets_a_clear_message(answer, capsys):
     helpers.predict("1b.p", answer)
-    out = capsys.readouterr().out
-    assert out.startswith("❌ Prediction 1b.p") and "not one of the choices A, B, C" in out
+    assert capsys.readouterr().out.startswith(f"❌ Prediction 1b.p: {answer!r} is not one of the choices A, B, C")
 
 
 # ---- 1b.3: user text encoded safely --------------------------------------------------------------------------------
@@ -350,3 +350,16 @@ def test_user_text_encoded_as_text_verdicts(o200k, make, expected, capsys):
     out = verdict("1b.3", make(o200k), capsys)
     assert expected in out, out
     assert "disallowed_special=()" not in out and "encode_ordinary" not in out
+
+
+def test_a_training_loop_that_never_ends_is_stopped_with_a_hint(capsys, monkeypatch):
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+
+    def train_forever(text, num_merges):
+        merges = {}
+        while len(merges) < num_merges:
+            pass
+        return merges
+
+    out = verdict("1b.1", train_forever, capsys)
+    assert out.startswith("❌ Exercise 1b.1: not yet.") and "still running after 0.5 s" in out

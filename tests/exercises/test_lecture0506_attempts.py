@@ -329,7 +329,7 @@ ATTEMPTS = [  # (exercise, answer, verdict, words the message must contain)
     ("5.3", encode_bool_types, "❌", "dtype bool"),
     ("5.3", encode_fixed_specials, "❌", "cls_id"),
     ("5.3", encode_lists, "❌", "expected a tensor"),
-    ("5.3", encode_mutating, "❌", "changed its input"),
+    ("5.3", encode_mutating, "❌", "your function changed its input ids_a in place"),
     ("5.3", encode_restart, "❌", "do not restart at text B"),
     ("5.3", encode_positions_from_one, "❌", "position"),
     ("5.3", encode_sep_in_b, "❌", "first [SEP] closes text A"),

@@ -91,7 +91,7 @@ def test_pack_right_answers_pass(right, capsys):
     (pack_wrong(dtype=torch.long), "allowed has dtype torch.int64"),
     (pack_wrong(positions_dtype=torch.float32), "expected whole numbers"),
     (pack_wrong(squeeze=True), "expected shape (1, 5)"),
-    (pack_wrong(mutate=True), "changed its input"),
+    (pack_wrong(mutate=True), "changed its input documents in place"),
     (lambda documents: None, "expected 3 tensors"),
     (lambda documents: documents[0][5], "IndexError"),
 ])
@@ -190,6 +190,7 @@ def test_gemma_factor_right(right, capsys):
     (math.sqrt(1152), "itself"), (33.94, "itself"), (torch.tensor(math.sqrt(1152)), "itself"),
     (torch.tensor(math.sqrt(1152), dtype=torch.float16).item(), "float16"), (1152, "d_model itself"),
     (33.0, "not right yet"), ("34", "should be of type float"), (33.75, "rounds to the nearest"),
+    (1 / math.sqrt(1152), "That is 1/sqrt(d_model)"),
 ])
 def test_gemma_factor_wrong(wrong, hint, capsys):
     out = run("7.3", wrong, capsys)
@@ -200,4 +201,4 @@ def test_prediction_takes_the_four_letters(capsys):
     checks.predict("7.p", "b")
     assert "you predicted B" in capsys.readouterr().out
     checks.predict("7.p", "E")
-    assert "is not one of the choices" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("❌ Prediction 7.p: 'E' is not one of the choices")
