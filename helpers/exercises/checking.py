@@ -16,6 +16,7 @@ import numbers
 import pkgutil
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 try:
     import resource
-except ImportError:  # Windows: no address-space limit
+except ImportError:  # Windows: no resource module (and no SIGALRM: the guard is off there)
     resource = None
 
 import numpy as np
@@ -287,56 +288,56 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
 
 
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
-MEMORY_BUDGET_BYTES = 2 * 1024**3   # what that call may allocate beyond what the kernel already holds
+MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what the kernel already holds
+TICK_S = 0.05                       # how often the guard looks at the clock and the memory
 
 
 class Runaway(Exception):
-    """The learner's function ran past the time limit on one case."""
+    """The learner's function ran past the time limit, or past the memory budget, on one case."""
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory (Linux: /proc/self/statm; macOS: its peak, from getrusage); None elsewhere."""
+    statm = Path("/proc/self/statm")
+    if statm.exists():
+        return int(statm.read_text().split()[1]) * resource.getpagesize()
+    if resource is not None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # bytes on macOS
+    return None
 
 
 @contextlib.contextmanager
 def runaway_guard(where: str) -> Iterator[None]:
-    """Stop a learner's function that runs past TIME_LIMIT_S or allocates more than MEMORY_BUDGET_BYTES, with a hint.
+    """Stop a learner's function that runs past TIME_LIMIT_S or grows the kernel's resident memory by more than
+    MEMORY_BUDGET_BYTES, with a hint, before it can take the kernel down.
 
-    Uses SIGALRM and RLIMIT_AS, so it works where both exist and the check runs in the main thread (Linux, and
-    for time also macOS, which does not enforce RLIMIT_AS); elsewhere (Windows) the call runs unguarded."""
+    A timer (SIGALRM every TICK_S) checks both, so it works where the check runs in the main thread of a Unix
+    kernel (Linux, macOS); on Windows, which has no SIGALRM, the call runs unguarded."""
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
+    start, base = time.monotonic(), resident_bytes()
 
-    def stop(signum: int, frame: Any) -> None:
-        raise Runaway()
+    def tick(signum: int, frame: Any) -> None:
+        if time.monotonic() - start > TIME_LIMIT_S:
+            raise Runaway("time")
+        if base is not None and (resident_bytes() or 0) - base > MEMORY_BUDGET_BYTES:
+            raise Runaway("memory")
 
-    previous = signal.signal(signal.SIGALRM, stop)
-    limits = _memory_limit()
-    signal.setitimer(signal.ITIMER_REAL, TIME_LIMIT_S)
+    previous = signal.signal(signal.SIGALRM, tick)
+    signal.setitimer(signal.ITIMER_REAL, TICK_S, TICK_S)
     try:
         yield
-    except Runaway:
+    except Runaway as stop:
+        if stop.args == ("memory",):
+            raise Hint(f"For {where} your function used more than {MEMORY_BUDGET_BYTES / 1024**3:.1f} GB of memory "
+                       "and was stopped: look for a list or tensor that grows in a loop that never ends.") from None
         raise Hint(f"For {where} your function was still running after {TIME_LIMIT_S:g} s, on a small input that "
                    "takes the reference well under a second: look for a loop that never ends (a while whose "
                    "condition never changes, a list that never reaches its length).") from None
-    except MemoryError:
-        raise Hint(f"For {where} your function tried to use more than {MEMORY_BUDGET_BYTES / 1024**3:.1f} GB of memory "
-                   "and was stopped: look for a list or tensor that grows in a loop that never ends.") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if limits is not None:
-            resource.setrlimit(resource.RLIMIT_AS, limits)
-
-
-def _memory_limit() -> tuple[int, int] | None:
-    """Cap this process's address space at its current size plus MEMORY_BUDGET_BYTES; return the old limits."""
-    if resource is None or not Path("/proc/self/statm").exists():
-        return None
-    old = resource.getrlimit(resource.RLIMIT_AS)
-    current = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
-    cap = current + MEMORY_BUDGET_BYTES
-    if old[0] != resource.RLIM_INFINITY and old[0] <= cap:
-        return None
-    resource.setrlimit(resource.RLIMIT_AS, (cap, old[1]))
-    return old
 
 
 def _parameter_name(learner: Callable[..., Any], changed: str) -> str:
