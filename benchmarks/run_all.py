@@ -18,7 +18,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers.course import NOTEBOOKS_DIR  # noqa: E402
+from helpers.course import NOTEBOOKS_DIR, ROOT  # noqa: E402
 
 
 def run_all_seconds(path: Path) -> float:
@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=15.0, help="seconds a lecture may take")
     args = parser.parse_args(argv)
     os.environ["COURSE_DEVICE"] = "cpu"
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))  # helpers
     paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
     over = []
     print(f"{'lecture':32} {'best':>7} {'runs':>24}   (cpu count {os.cpu_count()})")
