@@ -229,8 +229,9 @@ def _asset(name: str) -> str:
     return (REVEAL_DIR / name).read_text(encoding="utf-8")
 
 
+EMOJI = '"Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"'   # ✅ ❌ 🎻 from the system's emoji font
 STYLE = f"""
-.reveal {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: {PROSE_PX}px; }}
+.reveal {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif, {EMOJI}; font-size: {PROSE_PX}px; }}
 .reveal .slides section {{ text-align: left; top: 0; padding: 16px 40px; box-sizing: border-box; }}
 .reveal .slides section * {{ box-sizing: border-box; }}
 .reveal .slides section.stack {{ padding: 0; }}
@@ -244,7 +245,8 @@ STYLE = f"""
 .reveal pre.code {{ font-size: {CODE_PX}px; line-height: 1.3; background: #f6f8fa; padding: 6px 10px; }}
 .reveal pre.output {{ font-size: {OUTPUT_PX}px; line-height: 1.25; background: #ffffff; padding: 2px 10px;
                      border-left: 4px solid #d0d7de; }}
-.reveal code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; text-transform: none; }}
+.reveal code, .reveal pre {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace, {EMOJI};
+                            text-transform: none; }}
 .reveal pre code {{ max-height: none; }}
 .reveal img.figure {{ display: block; margin: 0 auto 8px auto; max-width: none; max-height: none; }}
 .reveal .continued {{ color: #57606a; }}
