@@ -242,12 +242,14 @@ def _short(value: Any) -> str:
 
 
 def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[Case], name: str,
-                   mistakes: dict[str, Callable[..., Any]] | None = None, atol: float = 1e-5) -> None:
+                   mistakes: dict[str, Callable[..., Any]] | None = None, atol: float = 1e-5,
+                   exact_dtype: bool = False) -> None:
     """Run a learner's function on every case and compare with `reference`; raise a Hint at the first difference.
 
     The hint names the input, the expected shape or value and what came back, never the reference code.
     When the learner's result equals what a known mistake (a function in `mistakes`, keyed by its hint)
     returns on that input, that mistake's hint is added. The learner's own errors become hints too.
+    With `exact_dtype`, a tensor must also have the reference's dtype (for statements that name one).
     """
     if not callable(reference):
         raise TypeError(f"check_function needs the reference implementation as a function, not "
@@ -258,33 +260,55 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
         if not isinstance(case, Case):
             raise TypeError(f"check_function's cases must be Case(...) objects, not {type(case).__name__} {case!r}.")
         where = case.describe(name)
-        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        try:
-            with runaway_guard(where):
-                got = learner(*args, **kwargs)
-        except Hint:
-            raise
-        except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
-            raise learner_crash(error, f"For {where} your function raised") from None
-        changed = first_changed_input(args, case.args, "args") or first_changed_input(kwargs, case.kwargs, "kwargs")
-        if changed is not None:
-            changed = _parameter_name(learner, changed)
-            raise Hint(f"For {where} your function changed its input {changed} in place (insert, append, extend, "
-                       "x[...] = ..., /=, an in-place torch method ending in _). Leave inputs as they were: work on "
-                       "a copy (list(x), x.clone()) or build a new result.")
-        problem = _difference(got, expected, atol)
+        expected = reference(*_snapshot(case.args), **_snapshot(case.kwargs))
+        got = call_learner(learner, where, *_snapshot(case.args), **_snapshot(case.kwargs))
+        problem = difference(got, expected, atol, exact_dtype)
         if problem is None:
             continue
         for hint, wrong in (mistakes or {}).items():
             try:
-                if _difference(got, wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)), atol) is None:
+                if difference(got, wrong(*_snapshot(case.args), **_snapshot(case.kwargs)), atol) is None:
                     raise Hint(f"For {where}: {problem}. {hint}")
             except Hint:
                 raise
             except Exception:
                 continue
         raise Hint(f"For {where}: {problem}.")
+
+
+def call_learner(function: Callable[..., Any], where: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the learner's code once and return what it returns. A crash, a runaway loop or a change to its inputs
+    becomes a Hint that starts with `where` (e.g. "For f(1)"); the stub becomes NotWrittenYet."""
+    before_args, before_kwargs = _snapshot(args), _snapshot(kwargs)
+    who = "your function" if inspect.isfunction(function) else "your code"   # a class or a module: "your code"
+    try:
+        with runaway_guard(where.removeprefix("For ")):
+            result = function(*args, **kwargs)
+    except Hint:
+        raise
+    except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback
+        raise learner_crash(error, f"{_for(where)} {who} raised") from None
+    changed = first_changed_input(args, before_args, "args") or first_changed_input(kwargs, before_kwargs, "kwargs")
+    if changed is not None:
+        raise Hint(f"{_for(where)} {who} changed its input {_parameter_name(function, changed)} in place (insert, "
+                   "append, extend, x[...] = ..., /=, an in-place torch method ending in _). Leave inputs as they "
+                   "were: work on a copy (list(x), x.clone()) or build a new result.")
+    return result
+
+
+def _for(where: str) -> str:
+    return where if where.startswith("For ") else f"For {where}"
+
+
+def _snapshot(value: Any) -> Any:
+    """An independent copy of a case's inputs (tensors cloned, containers rebuilt, modules deep-copied)."""
+    if isinstance(value, torch.Tensor):
+        return value.clone() if value.is_meta else value.detach().clone().requires_grad_(value.requires_grad)
+    if type(value) in (list, tuple):
+        return type(value)(_snapshot(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _snapshot(item) for key, item in value.items()}
+    return copy.deepcopy(value)
 
 
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
@@ -390,8 +414,9 @@ def first_changed_input(after: Any, before: Any, path: str = "") -> str | None:
         return None
 
 
-def _difference(got: Any, expected: Any, atol: float) -> str | None:
-    """None if `got` matches `expected`, else a sentence saying how it differs (shape first, then values)."""
+def difference(got: Any, expected: Any, atol: float, exact_dtype: bool = False) -> str | None:
+    """None if `got` matches `expected`, else a sentence saying how it differs (shape first, then dtype if
+    `exact_dtype`, then values)."""
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
             return f"expected a tensor of shape {tuple(expected.shape)}, but your function returned {_short(got)}"
@@ -400,6 +425,9 @@ def _difference(got: Any, expected: Any, atol: float) -> str | None:
             return f"your function returned {kind}"
         if tuple(got.shape) != tuple(expected.shape):
             return f"expected shape {tuple(expected.shape)}, but your function returned shape {tuple(got.shape)}"
+        if exact_dtype and got.dtype != expected.dtype:
+            return (f"the values may be right, but the dtype should be {str(expected.dtype).removeprefix('torch.')}; "
+                    f"yours is {str(got.dtype).removeprefix('torch.')}")
         if expected.dtype.is_floating_point:
             actual = got.detach().cpu().to(expected.dtype)
             wrong = ~torch.isclose(actual, expected.cpu(), atol=atol, rtol=1e-4, equal_nan=True)
@@ -417,7 +445,7 @@ def _difference(got: Any, expected: Any, atol: float) -> str | None:
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected {len(expected)} tensors, but your function returned {_short(got)}"
         for position, (mine, theirs) in enumerate(zip(got, expected)):
-            problem = _difference(mine, theirs, atol)
+            problem = difference(mine, theirs, atol, exact_dtype)
             if problem is not None:
                 return f"in result {position}: {problem}"
         return None
@@ -464,6 +492,46 @@ def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, fl
         if math.isclose(answer, wrong, rel_tol=1e-4):
             raise Hint(hint)
     raise Hint(f"{what} is not right yet; re-read the formula step by step.")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value exercise as data: the right answer, what the answer is called, the known wrong answers with the hint
+    each one gets, and the hint for any other answer. A whole-number answer must match exactly; a real number within
+    half a unit of the `places` the lecture prints (23.5 passes for 23.50), or within 0.01% when `places` is None."""
+
+    expected: float
+    what: str
+    otherwise: str
+    mistakes: dict[float, str] = field(default_factory=dict)
+    places: int | None = None
+
+    def check(self, answer: Any) -> None:
+        whole = isinstance(self.expected, int) and not isinstance(self.expected, bool)
+        expect_type(answer, int if whole else (int, float), self.what)
+        number = answer.detach().item() if isinstance(answer, torch.Tensor) else answer
+        if self._close(number, self.expected):
+            return
+        for wrong, hint in self.mistakes.items():
+            if self._close(number, wrong):
+                raise Hint(hint)
+        if self.places is not None and abs(number - self.expected) < 1:
+            raise Hint(f"{self.what} {number} is close but rounded too far: give at least {self.places} decimals, as "
+                       "the lecture prints them." if number == round(number, self.places - 1) else
+                       f"{self.what} {number} is close but off at {self.places} decimals: keep full precision, or "
+                       "round (not cut).")
+        raise Hint(self.otherwise)
+
+    def _close(self, number: float, target: float) -> bool:
+        if self.places is not None:
+            return abs(number - target) <= 0.5 * 10.0 ** -self.places + 1e-9
+        return number == target if isinstance(target, int) else math.isclose(number, target, rel_tol=1e-4)
+
+
+def values(table: dict[str, Value]) -> None:
+    """Register value exercises given as data: {"3.3": Value(...), ...}."""
+    for exercise_id, value in table.items():
+        exercise(exercise_id)(value.check)
 
 
 def _unusable(tensor: torch.Tensor) -> str | None:

@@ -18,8 +18,8 @@ from helpers.exercises.checking import (
     LEARNER_CRASHES,
     Case,
     Hint,
-    _difference,
     check_function,
+    difference,
     exercise,
     expect,
     expect_type,
@@ -224,7 +224,7 @@ def _batch_difference(got: Any, expected: list) -> str | None:
         if not isinstance(mine, (tuple, list)) or len(mine) != 2:
             return f"batch {k} should be a pair (inputs, targets), but it is a {type(mine).__name__}"
         for part, a, b in zip(("inputs", "targets"), mine, theirs):
-            problem = _difference(a, b, atol=0)
+            problem = difference(a, b, atol=0)
             if problem is not None:
                 return f"batch {k}'s {part}: {problem}"
     return None

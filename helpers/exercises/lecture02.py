@@ -15,8 +15,8 @@ from helpers.exercises.checking import (
     LEARNER_CRASHES,
     Case,
     Hint,
-    _difference,
     check_function,
+    difference,
     exercise,
     expect,
     expect_type,
@@ -181,7 +181,7 @@ def _tied_embedding(answer: Any) -> None:
         for what, got, expected in [(f"{made}(ids of shape {shape})", rows, table.detach()[ids]),
                                     (f"{made}.logits(hidden of shape {tuple(hidden.shape)})", scores,
                                      hidden @ table.detach().T)]:
-            problem = _difference(got, expected, 1e-5)
+            problem = difference(got, expected, 1e-5)
             expect(problem is None, f"For {what}: {problem}.")
         reference = _Reference(table.detach().clone())
         targets = torch.randint(vocab_size, shape, generator=generator)

@@ -14,8 +14,8 @@ from helpers.exercises.checking import (
     LEARNER_CRASHES,
     Case,
     Hint,
-    _difference,
     check_function,
+    difference,
     exercise,
     expect,
     expect_real_tensor,
@@ -204,7 +204,7 @@ def _attempt(call: Any, where: str) -> Any:
 def _rows_problem(got: Any, table: torch.Tensor, seq_len: int, where: str) -> None:
     """Raise a hint unless `got` is rows 0..seq_len-1 of `table`, still connected to it for training."""
     expected = table[:seq_len].detach()
-    problem = _difference(got, expected, 0.0)
+    problem = difference(got, expected, 0.0)
     if problem is None:
         expect(got.requires_grad, f"{where} gave the right numbers, but cut off from the table (no gradient "
                                   "flows back): training could never change them. Leave out .detach(), .data and "
