@@ -316,8 +316,9 @@ MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what 
 TICK_S = 0.05                       # how often the guard looks at the clock and the memory
 
 
-class Runaway(Exception):
-    """The learner's function ran past the time limit, or past the memory budget, on one case."""
+class Runaway(BaseException):
+    """The learner's function ran past the time limit, or past the memory budget, on one case. A BaseException, so
+    that a learner's own `except Exception:` inside a loop cannot swallow it and keep the loop running."""
 
 
 def resident_bytes() -> int | None:

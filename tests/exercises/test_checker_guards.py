@@ -97,6 +97,21 @@ def test_a_loop_that_never_ends_is_stopped_with_a_hint(monkeypatch):
         check_function(pad_forever, sorted_copy, [Case(([1],))], "pad")
 
 
+def test_a_loop_that_catches_every_exception_is_stopped_too(monkeypatch):
+    """A learner's `except Exception: pass` inside the loop must not swallow the guard's stop (it did once)."""
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
+
+    def retry_forever(items):
+        while True:
+            try:
+                items = sorted(items)
+            except Exception:
+                pass
+
+    with pytest.raises(Hint, match="still running after 0.5 s"):
+        check_function(retry_forever, sorted_copy, [Case(([1],))], "retry")
+
+
 @pytest.mark.skipif(checking.resident_bytes() is None, reason="no way to read resident memory here (Windows)")
 def test_memory_a_runaway_function_takes_is_capped(monkeypatch):
     monkeypatch.setattr(checking, "MEMORY_BUDGET_BYTES", 300 * 1024**2)
