@@ -1,6 +1,7 @@
 """The checker's guards for what a learner's code does besides returning a value: inputs changed in place,
 globals the lecture relies on, code that never stops or eats memory, and predictions that are not a choice."""
 import contextlib
+import time
 
 import pytest
 import torch
@@ -104,7 +105,7 @@ def test_a_loop_that_catches_every_exception_is_stopped_too(monkeypatch):
     def retry_forever(items):
         while True:
             try:
-                items = sorted(items)
+                time.sleep(0.01)         # where the guard's signal lands, inside the learner's try
             except Exception:
                 pass
 
