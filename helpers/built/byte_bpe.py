@@ -3,17 +3,17 @@
 Ids 0-255 are the bytes themselves; merge number k (counted from 0) makes id 256 + k. Text is first cut by
 GPT-2's pre-tokenization regex, so no merge crosses a word boundary; every string (emoji, Hindi, code) round-trips,
 because every byte has an id. Special tokens such as <|endoftext|> are matched before the regex, as whole units,
-and refused in text unless the caller allows them: user text must not be able to forge them.
+and refused in text unless the caller allows them: user text must not be able to forge them (that refusal is the
+tokenizer's behaviour, so it stays here; the input checks live in helpers/validation/tokenizers.py).
 """
 from __future__ import annotations
 
-import numbers
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import regex
 
-from helpers.validation import whole_number
+from helpers import validation
 
 # GPT-2's pre-tokenization regex (tiktoken's gpt2 pat_str; the `tokenizers` ByteLevel pre-tokenizer uses the same).
 GPT2_SPLIT = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
@@ -41,9 +41,7 @@ def train_bpe(text: str, num_merges: int, pattern: str = GPT2_SPLIT,
     `byte_rank[b]` (default: b) orders the 256 bytes when breaking ties; merged ids come after all bytes.
     """
     rank = list(range(256)) if byte_rank is None else list(byte_rank)
-    if not isinstance(text, str) or not text:
-        raise ValueError(f"train_bpe needs a non-empty str of training text, not {type(text).__name__} {text!r:.40}.")
-    num_merges = whole_number(num_merges, "num_merges", minimum=0)
+    num_merges = validation.train_bpe_arguments(text, num_merges)
     counts = Counter(regex.findall(pattern, text))
     words = [list(word.encode("utf-8")) for word in counts]
     freq = list(counts.values())
@@ -87,8 +85,7 @@ def split_specials(text: str, specials: list[str], allowed: set[str] | frozenset
 
     A special token in `text` that is not in `allowed` raises ValueError: typed text cannot become a special token.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}.")
+    text = validation.split_specials_text(text)
     if not specials:
         return [text] if text else []
     found = regex.compile("|".join(regex.escape(s) for s in sorted(specials, key=len, reverse=True)))
@@ -111,10 +108,8 @@ class ByteBPE:
                  pattern: str = GPT2_SPLIT) -> None:
         self.merges, self.pattern = dict(merges), pattern
         self.vocab: dict[int, bytes] = {i: bytes([i]) for i in range(256)}
+        validation.merges_in_order(self.merges)
         for (a, b), new_id in self.merges.items():
-            if new_id != len(self.vocab) or a not in self.vocab or b not in self.vocab:
-                raise ValueError(f"merge {(a, b)} -> {new_id} is out of order: merge k must make id 256 + k from "
-                                 "ids that exist before it.")
             self.vocab[new_id] = self.vocab[a] + self.vocab[b]
         self.specials = {s: len(self.vocab) + n for n, s in enumerate(specials)}
         self.special_ids = {i: s for s, i in self.specials.items()}
@@ -142,18 +137,8 @@ class ByteBPE:
 
     def decode_bytes(self, ids: list[int]) -> bytes:
         """The exact bytes of `ids` (a clear error for an id that is not in the vocabulary)."""
-        out = []
-        for position, i in enumerate(ids):
-            if isinstance(i, bool) or not isinstance(i, numbers.Integral):
-                raise TypeError(f"ids[{position}] is {type(i).__name__} {i!r}; token ids are whole numbers.")
-            if i in self.special_ids:
-                out.append(self.special_ids[i].encode("utf-8"))
-            elif 0 <= i < len(self.vocab):
-                out.append(self.vocab[int(i)])
-            else:
-                raise ValueError(f"ids[{position}] = {i} is not a token id of this tokenizer: ids run from 0 to "
-                                 f"{self.size - 1}.")
-        return b"".join(out)
+        return b"".join(self.special_ids[i].encode("utf-8") if i in self.special_ids else self.vocab[i]
+                        for i in validation.byte_bpe_ids(ids, self.size))
 
     def decode(self, ids: list[int]) -> str:
         """The text of `ids`; bytes that are not valid UTF-8 (a cut in a character) become U+FFFD."""
@@ -168,8 +153,7 @@ class ByteBPE:
     def load(cls, path: str | Path) -> ByteBPE:
         """Read a tokenizer written by `save`."""
         lines = Path(path).read_text(encoding="utf-8").splitlines()
-        if not lines or lines[0] != FORMAT:
-            raise ValueError(f"{path} is not a saved ByteBPE: its first line must be {FORMAT!r}.")
+        validation.saved_byte_bpe(lines, path, FORMAT)
         merges, specials = {}, []
         for line in lines[1:]:
             if line.startswith("special "):

@@ -3,7 +3,7 @@ RoPE, ALiBi and T5's relative-position buckets, plus attention scores that check
 
 Conventions: sinusoidal tables interleave sin (even dimensions 2i) and cos (odd dimensions 2i+1), as
 in Vaswani et al. (2017); RoPE rotates interleaved pairs (dimensions 2i, 2i+1), as in Su et al. (2021).
-Input checks live in helpers/validation.py, so the code here reads like the production code it mirrors.
+Input checks live in helpers/validation/positions.py, so the code here reads like the production code it mirrors.
 """
 from __future__ import annotations
 
