@@ -2,6 +2,7 @@
 with √d_model and dropout) and 6.6 (pad_batch_mine) build-its against helpers.built.input_embedding."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import torch
@@ -88,9 +89,12 @@ def _learner_module(answer: type, config: dict[str, Any]) -> nn.Module:
 
 
 @torch.no_grad()
-def _forward(m: nn.Module, ids: torch.Tensor, seg: torch.Tensor | None, power: float = 0.5, scale_sum: bool = False,
-             axis: int | None = 1, start: int = 0, segments: str = "table", finish: str = "norm, dropout") -> Any:
-    """6.5's forward (token vectors × √d_model, + segment and position vectors, norm, dropout) or a typical mistake."""
+def _forward(m: nn.Module | dict[str, Any], ids: torch.Tensor, seg: torch.Tensor | None, power: float = 0.5,
+             scale_sum: bool = False, axis: int | None = 1, start: int = 0, segments: str = "table",
+             finish: str = "norm, dropout") -> Any:
+    """6.5's forward (token vectors × √d_model, + segment and position vectors, norm, dropout), or a typical mistake,
+    on a module or on the reference module built from a case's config."""
+    m = _reference_module(m) if isinstance(m, dict) else m
     d = m.token.embedding_dim
     tokens = m.token(ids) * d ** (0 if scale_sum else power)
     if segments == "ids":
@@ -105,12 +109,7 @@ def _forward(m: nn.Module, ids: torch.Tensor, seg: torch.Tensor | None, power: f
             "none": x, "norm tokens": m.norm(tokens) + segs + pos}[finish]
 
 
-def _on_reference(**variant: Any) -> Any:
-    """The forward (or a mistake, by `variant`) on the reference module for a case's (config, ids, segment ids)."""
-    return lambda config, ids, seg: _forward(_reference_module(config), ids, seg, **variant)
-
-
-FORWARD_MISTAKES = {hint: _on_reference(**variant) for hint, variant in {
+FORWARD_MISTAKES = {hint: partial(_forward, **variant) for hint, variant in {
     "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled.": {"power": 0},
     "Scale only the token vectors, before adding the segment and position vectors; yours scales the sum.":
         {"scale_sum": True},
@@ -145,8 +144,8 @@ def _check_modes(answer: type, case: c.Case) -> None:
     config, ids, seg = case.args
     reference = _reference_module(config)
     reference.dropout = MarkedDropout()
-    right, undropped, dropped_first = (_forward(reference, ids, seg, finish=finish)
-                                       for finish in ("norm, dropout", "norm", "dropout, norm"))
+    right, undropped, dropped_first = (_forward(reference, ids, seg, finish=order)
+                                       for order in ("norm, dropout", "norm", "dropout, norm"))
     for training in (True, False):
         where = f"For {case.label}, in {('evaluation', 'training')[training]} mode"
         module = _learner_module(answer, config)
@@ -157,14 +156,13 @@ def _check_modes(answer: type, case: c.Case) -> None:
                  f"is in {('evaluation', 'training')[module.training]} mode. forward must not call self.eval() or "
                  "self.train(): the caller picks the mode (model.train() to learn, model.eval() to evaluate).")
         problem = c.difference(got, right if training else undropped, 1e-5)
-        if problem is None:
-            continue
-        c.expect(c.difference(got, undropped, 1e-5) is not None, f"{where}: your output has no dropout (the "
-                 "evaluation-mode checks cannot see it): finish with self.dropout, after self.norm.")
-        c.expect(c.difference(got, dropped_first, 1e-5) is not None, f"{where}: your dropout comes before the norm. "
-                 "Apply self.norm to the sum first, then self.dropout (as BERT does).")
-        raise c.Hint(f"{where}: {problem}. Use the module's own self.dropout (the check gives it known places to "
-                     "drop), not a new nn.Dropout or nn.functional.dropout, and apply it only once.")
+        if problem is not None:
+            c.expect(c.difference(got, undropped, 1e-5) is not None, f"{where}: your output has no dropout (the "
+                     "evaluation-mode checks cannot see it): finish with self.dropout, after self.norm.")
+            c.expect(c.difference(got, dropped_first, 1e-5) is not None, f"{where}: your dropout comes before the "
+                     "norm. Apply self.norm to the sum first, then self.dropout (as BERT does).")
+            raise c.Hint(f"{where}: {problem}. Use the module's own self.dropout (the check gives it known places to "
+                         "drop), not a new nn.Dropout or nn.functional.dropout, and apply it only once.")
 
 
 @c.exercise("6.5")
@@ -178,13 +176,12 @@ def _input_embedding_forward(answer: Any) -> None:
             with torch.no_grad():
                 return module(token_ids, segment_ids)
         except AttributeError as error:          # self.position exists for learned positions only
-            if "'position'" not in str(error) or hasattr(module, "position"):
-                raise
             raise AttributeError(f"{error} (a module with sinusoidal positions has self.position_table instead: "
-                                 "self.position_vectors(seq_len) works for both)") from None
+                                 "self.position_vectors(seq_len) works for both)" if "'position'" in str(error)
+                                 else error) from None
 
     cases = forward_cases()
-    c.check_function(learner, _on_reference(), cases, "MyInputEmbedding", FORWARD_MISTAKES)
+    c.check_function(learner, _forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)
     for case in (cases[4], cases[2], cases[0]):          # LayerNorm + segments; segments alone; neither
         _check_modes(answer, case)
 
