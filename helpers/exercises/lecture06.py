@@ -58,34 +58,28 @@ def forward_cases() -> list[c.Case]:
         config = {"vocab_size": 20, "d_model": 6, "context_length": 8, **options}
         ids = torch.randint(0, 20, (batch, seq_len), generator=generator)
         segment_ids = (torch.arange(seq_len) >= (seq_len + 1) // 2).long().repeat(batch, 1) if segments else None
-        label = (f"MyInputEmbedding({', '.join(f'{k}={v!r}' for k, v in config.items())}) on token_ids of shape "
-                 f"{tuple(ids.shape)} " + (f"with segment_ids {segment_ids.tolist()}" if segments else "without "
-                                           "segment_ids"))
-        cases.append(c.Case((config, ids, segment_ids), label=label))
+        shown = ", ".join(f"{key}={value!r}" for key, value in config.items())
+        cases.append(c.Case((config, ids, segment_ids), label=f"MyInputEmbedding({shown}) on token_ids of shape "
+                            f"{tuple(ids.shape)}, segment_ids={segment_ids.tolist() if segments else None}"))
     return cases
 
 
-def _reference_module(config: dict[str, Any]) -> InputEmbedding:
-    """The course's module with seeded random tables (LayerNorm's scale and shift too), in eval mode."""
+def _module(cls: type, config: dict[str, Any]) -> nn.Module:
+    """`cls` (the course's InputEmbedding or the learner's class) built with `config` and holding the course's seeded
+    random tables (LayerNorm's scale and shift too), in eval mode."""
     with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
         torch.manual_seed(6)
-        module = InputEmbedding(**config)
-        if isinstance(module.norm, nn.LayerNorm):
-            nn.init.normal_(module.norm.weight, 1.0, 0.5)
-            nn.init.normal_(module.norm.bias, 0.0, 0.5)
-    return module.eval()
-
-
-def _learner_module(answer: type, config: dict[str, Any]) -> nn.Module:
-    """The learner's class built with `config`, holding the reference module's tables."""
-    with torch.random.fork_rng(devices=[]):
-        module = answer(**config)
+        reference = InputEmbedding(**config)
+        if isinstance(reference.norm, nn.LayerNorm):
+            nn.init.normal_(reference.norm.weight, 1.0, 0.5)
+            nn.init.normal_(reference.norm.bias, 0.0, 0.5)
+        module = cls(**config)
     try:
-        module.load_state_dict(_reference_module(config).state_dict())
+        module.load_state_dict(reference.state_dict())
     except RuntimeError as error:
         raise c.Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
                      f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
-    return module
+    return module.eval()
 
 
 @torch.no_grad()
@@ -94,7 +88,7 @@ def _forward(m: nn.Module | dict[str, Any], ids: torch.Tensor, seg: torch.Tensor
              finish: str = "norm, dropout") -> Any:
     """6.5's forward (token vectors × √d_model, + segment and position vectors, norm, dropout), or a typical mistake,
     on a module or on the reference module built from a case's config."""
-    m = _reference_module(m) if isinstance(m, dict) else m
+    m = _module(InputEmbedding, m) if isinstance(m, dict) else m
     d = m.token.embedding_dim
     tokens = m.token(ids) * d ** (0 if scale_sum else power)
     if segments == "ids":
@@ -142,13 +136,13 @@ class MarkedDropout(nn.Module):
 def _check_modes(answer: type, case: c.Case) -> None:
     """Training mode: self.dropout after self.norm; evaluation mode: no dropout; forward keeps the caller's mode."""
     config, ids, seg = case.args
-    reference = _reference_module(config)
+    reference = _module(InputEmbedding, config)
     reference.dropout = MarkedDropout()
     right, undropped, dropped_first = (_forward(reference, ids, seg, finish=order)
                                        for order in ("norm, dropout", "norm", "dropout, norm"))
     for training in (True, False):
         where = f"For {case.label}, in {('evaluation', 'training')[training]} mode"
-        module = _learner_module(answer, config)
+        module = _module(answer, config)
         module.dropout = MarkedDropout()
         with torch.no_grad():
             got = c.call_learner(module.train(training), where, ids, seg)
@@ -171,7 +165,7 @@ def _input_embedding_forward(answer: Any) -> None:
              "Pass your class itself (MyInputEmbedding, without parentheses): a subclass of InputEmbedding.")
 
     def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
-        module = _learner_module(answer, config).eval()
+        module = _module(answer, config)
         try:
             with torch.no_grad():
                 return module(token_ids, segment_ids)
@@ -186,25 +180,21 @@ def _input_embedding_forward(answer: Any) -> None:
         _check_modes(answer, case)
 
 
-def _pad_mistake(change: Any) -> Any:
-    """A typical wrong pad_batch: `change` applied to the right (ids, attention_mask) and pad_id."""
-    return lambda sequences, pad_id: change(*pad_sequences(sequences, pad_id), pad_id)
-
-
-PAD_MISTAKES = {
+# 6.6's typical mistakes, each a change to the right (ids, attention_mask)
+PAD_MISTAKES = {hint: lambda sequences, pad_id, change=change: change(*pad_sequences(sequences, pad_id), pad_id)
+                for hint, change in {
     "A real token can have the pad's id (GPT-2's id 0 is \"!\"): build attention_mask from the lengths of the "
-    "sequences, not by comparing ids with pad_id.": _pad_mistake(lambda ids, mask, pad: (ids, (ids != pad).long())),
+    "sequences, not by comparing ids with pad_id.": lambda ids, mask, pad_id: (ids, (ids != pad_id).long()),
     "Put the pads after the real tokens (on the right), as BERT's tokenizer does by default; yours come first.":
-        lambda sequences, pad_id: tuple(t.flip(1) for t in pad_sequences([s[::-1] for s in sequences], pad_id)),
-    "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.":
-        _pad_mistake(lambda ids, mask, pad: (ids, 1 - mask)),
+        lambda ids, mask, pad_id: tuple(torch.stack([row.roll(int(n)) for row, n in zip(t, (1 - mask).sum(1))])
+                                        for t in (ids, mask)),
+    "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.": lambda ids, mask, pad_id:
+        (ids, 1 - mask),
     "Fill the gaps with pad_id (the id of [PAD]); yours fills them with 0.":
-        _pad_mistake(lambda ids, mask, pad: (ids * mask, mask)),
+        lambda ids, mask, pad_id: (ids * mask, mask),
     "attention_mask must be 0 at the pads, so that attention can leave them out; yours is 1 everywhere.":
-        _pad_mistake(lambda ids, mask, pad: (ids, torch.ones_like(mask))),
-}
-
-
+        lambda ids, mask, pad_id: (ids, torch.ones_like(mask)),
+}.items()}
 PAD_CASES = [c.Case(([[5, 6, 7], [8, 9]], 1)),
              c.Case(([[464, 0, 3797], [0, 13]], 0),
                     label="pad_batch_mine([[464, 0, 3797], [0, 13]], 0)  (GPT-2's id 0 is \"!\", a real token)"),
@@ -222,8 +212,9 @@ def _pad_batch(answer: Any) -> None:
     c.check_function(answer, pad_sequences, cases, "pad_batch_mine", PAD_MISTAKES)
     where = cases[0].describe("pad_batch_mine")
     for name, result in zip(("ids", "attention_mask"), c.call_learner(answer, where, *cases[0].args)):
-        c.expect(result.dtype == torch.long, f"For {where}: your {name} has dtype {str(result.dtype)[6:]}, but the "
-                 "task asks for torch.long (int64), the dtype of the ids an embedding table is indexed with.")
+        dtype = str(result.dtype).removeprefix("torch.")
+        c.expect(result.dtype == torch.long, f"For {where}: your {name} has dtype {dtype}, but the task asks for "
+                 "torch.long (int64), the dtype of the ids an embedding table is indexed with.")
 
 
 c.prediction("6.p", ["A", "B", "C"])  # does padding a sequence change the input embeddings of its real tokens?
