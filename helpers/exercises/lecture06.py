@@ -104,7 +104,8 @@ def _forward(m: nn.Module | dict[str, Any], ids: torch.Tensor, seg: torch.Tensor
 
 
 FORWARD_MISTAKES = {hint: partial(_forward, **variant) for hint, variant in {
-    "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled.": {"power": 0},
+    "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled, as in Section 1's forward.":
+        {"power": 0},
     "Scale only the token vectors, before adding the segment and position vectors; yours scales the sum.":
         {"scale_sum": True},
     "The factor is √d_model, the square root; yours multiplies by d_model itself.": {"power": 1},

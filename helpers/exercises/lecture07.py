@@ -2,6 +2,7 @@
 against helpers.built.decoder_inputs; 7.3 Gemma's factor in bfloat16 (a value); 7.p a prediction."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import torch
@@ -14,10 +15,10 @@ PACK_MISTAKES = {hint: lambda documents, change=change: change(*pack(documents))
     "Positions restart at 0 at the start of each document; yours count through the whole row.":
         lambda ids, positions, allowed: (ids, torch.arange(ids.shape[1])[None], allowed),
     "The first token of each document is at position 0; yours start at 1.": lambda i, p, a: (i, p + 1, a),
-    "A token must not attend to another document: combine the causal rule with 'same document' (a block-diagonal "
-    "mask); yours is causal over the whole row.": lambda i, p, a: (i, p, a.new_ones(a.shape).tril()),
-    "A decoder is causal: query i may read only keys j <= i (the lower triangle, torch.tril); yours lets a token "
-    "see later tokens of its document.": lambda i, p, a: (i, p, a | a.mT),
+    "A token must not attend to another document: causal AND same document (block-diagonal); yours is causal over "
+    "the whole row.": lambda i, p, a: (i, p, a.new_ones(a.shape).tril()),
+    "A decoder is causal: query i may read only keys j <= i (torch.tril); yours lets a token see later tokens.":
+        lambda i, p, a: (i, p, a | a.mT),
     "Query i (a row) reads keys j <= i: the lower triangle; yours is the upper one.": lambda i, p, a: (i, p, a.mT),
     "In `allowed`, True means 'may attend' (SDPA's convention); yours is True where attention is blocked.":
         lambda i, p, a: (i, p, ~a),
@@ -50,7 +51,7 @@ def _step(q_new: torch.Tensor, k_new: torch.Tensor, cached_keys: torch.Tensor, a
     return (q @ torch.cat([cached_keys, k], dim=1).mT)[:, 0]
 
 
-STEP_MISTAKES = {hint: lambda *args, variant=variant: _step(*args, **variant) for hint, variant in {
+STEP_MISTAKES = {hint: partial(_step, **variant) for hint, variant in {
     "The new token is rotated at its own position (the number of real tokens before it), not at 0: at position 0 "
     "the rotation does nothing, so its scores against the cached keys lose their relative distance.": {"at": "zero"},
     "With left padding the position is not the column index: count the real tokens in the mask (pads are not "
@@ -86,17 +87,14 @@ def _kv_cache_step(answer: Any) -> None:
 
 
 GEMMA_D = 1152
-BF16_FACTOR = torch.tensor(GEMMA_D ** 0.5, dtype=torch.bfloat16).item()
-FACTOR = c.Value(BF16_FACTOR, "The factor", "The factor is not right yet; re-read the formula step by step.", {
-    GEMMA_D ** 0.5: f"That is sqrt({GEMMA_D}) itself; the model multiplies by it after a cast to bfloat16, which "
-                    "keeps only 8 significant bits.",
-    torch.tensor(GEMMA_D ** 0.5, dtype=torch.float16).item(): f"That is sqrt({GEMMA_D}) in float16 (11 significant "
-                                                               "bits); bfloat16 keeps only 8.",
+EXACT, BF16 = GEMMA_D ** 0.5, torch.tensor(GEMMA_D ** 0.5, dtype=torch.bfloat16).item()
+FACTOR = c.Value(BF16, "The factor", "The factor is not right yet; re-read the formula step by step.", {
+    EXACT: "That is sqrt(1152) itself; the model casts it to bfloat16 first, which keeps only 8 significant bits.",
+    torch.tensor(EXACT, dtype=torch.float16).item(): "That is sqrt(1152) in float16 (11 significant bits); bfloat16 "
+                                                     "keeps only 8.",
     float(GEMMA_D): "That is d_model itself; the factor is its square root, cast to bfloat16.",
-    GEMMA_D ** -0.5: "That is 1/sqrt(d_model): Gemma multiplies its token vectors by sqrt(d_model), making them "
-                     "larger, not smaller.",
-    BF16_FACTOR - 0.25: "That is a neighbour of the right value: bfloat16 rounds to the nearest number it can hold, "
-                        "here in steps of 0.25."})
+    1 / EXACT: "That is 1/sqrt(d_model): Gemma multiplies its token vectors by sqrt(d_model), making them larger.",
+    BF16 - 0.25: "A neighbour of the right value: bfloat16 rounds to the nearest number it holds (steps of 0.25)."})
 
 
 @c.exercise("7.3")
