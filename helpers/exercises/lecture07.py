@@ -39,8 +39,8 @@ def _pack(answer: Any) -> None:
 
 def _step(q_new: torch.Tensor, k_new: torch.Tensor, cached_keys: torch.Tensor, attention_mask: torch.Tensor,
           at: str = "mask", rotate: tuple[bool, bool] = (True, True), rerotate: bool = False) -> torch.Tensor:
-    """7.2's scores with a typical mistake: the new token rotated at another position than (its row's real tokens)
-    - 1, its query or key not rotated, or the (already rotated) cached keys rotated again."""
+    """7.2's scores (right with the defaults) or a typical mistake: the new token rotated at the wrong position
+    (`at`), its query or key left unrotated, or the cached keys, already rotated, rotated again."""
     mask = attention_mask.long()
     real = mask.sum(-1, keepdim=True)
     cos, sin = rope_cos_sin({"mask": real - 1, "zero": 0 * real, "column": torch.full_like(real, mask.shape[1] - 1),
