@@ -98,9 +98,12 @@ def _forward(m: nn.Module | dict[str, Any], ids: torch.Tensor, seg: torch.Tensor
     else:
         segs = m.segment(seg if seg is not None else torch.zeros_like(ids))
     pos = 0 if axis is None else m.position_vectors(ids.shape[axis] + start)[start:]
+    if finish == "norm tokens":
+        return m.norm(tokens) + segs + pos
     x = (tokens + segs + (pos[:, None] if axis == 0 else pos)) * (d ** power if scale_sum else 1)
-    return {"norm, dropout": m.dropout(m.norm(x)), "dropout, norm": m.norm(m.dropout(x)), "norm": m.norm(x),
-            "none": x, "norm tokens": m.norm(tokens) + segs + pos}[finish]
+    for step in finish.split(", ") if finish else ():       # the module's own norm and dropout, in this order
+        x = getattr(m, step)(x)
+    return x
 
 
 FORWARD_MISTAKES = {hint: partial(_forward, **variant) for hint, variant in {
@@ -120,7 +123,7 @@ FORWARD_MISTAKES = {hint: partial(_forward, **variant) for hint, variant in {
     "This module has a segment table: add each token's segment vector, self.segment(segment_ids).":
         {"segments": "none"},
     "LayerNorm comes after the sum: normalise token + segment + position together.": {"finish": "norm tokens"},
-    "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.": {"finish": "none"},
+    "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.": {"finish": ""},
 }.items()}
 
 
