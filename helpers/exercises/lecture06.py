@@ -1,354 +1,224 @@
-"""Checkers for Lecture 6's exercises (the input embedding). 6.5 and 6.6 are build-it exercises (the learner
-writes a forward whose token vectors are scaled by √d_model, and pad_batch_mine, checked against
-helpers.built.input_embedding's InputEmbedding and pad_sequences); 6.p is a predict-then-run question."""
+"""Checkers for Lecture 6 (the input embedding): 6.1, 6.3 and 6.4 are values, 6.2 a set of shapes, 6.5 (a forward
+with √d_model and dropout) and 6.6 (pad_batch_mine) build-its against helpers.built.input_embedding."""
 from __future__ import annotations
 
-import math
+from functools import partial
 from typing import Any
 
 import torch
 from torch import nn
 
 from helpers.built.input_embedding import InputEmbedding, pad_sequences
-from helpers.exercises.checking import (
-    LEARNER_CRASHES,
-    Case,
-    Hint,
-    check_function,
-    exercise,
-    expect,
-    expect_type,
-    learner_crash,
-    prediction,
-)
+from helpers.exercises import checking as c
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
-BATCH_SHAPE = (8, 4, 256)
-SHAPES_6_2 = {"A": (4, 256), "B": (8, 256), "C": (1, 4, 256), "D": (256,), "E": (8, 4, 1), "F": (4, 1, 256)}
+TOKENS, POSITIONS, NORM = GPT2_VOCAB * GPT2_D_MODEL, GPT2_CONTEXT * GPT2_D_MODEL, 2 * GPT2_D_MODEL
+c.values({
+    "6.1": c.Value(TOKENS + POSITIONS + NORM, "The number of parameters", "Add the rows × columns of each table, then "
+                   "LayerNorm's parameters (or build the module on the meta device and count).", {
+                       TOKENS: "That is the token table alone: add the position table.",
+                       TOKENS + POSITIONS: "LayerNorm has parameters too: a scale and a shift for each dimension.",
+                       TOKENS + POSITIONS + 2 * NORM: "This module has no segment table (num_segments=0)."}),
+    "6.3": c.Value(TOKENS, "The number of parameters saved", "The output layer's weight has one row of d_model "
+                   "numbers per vocabulary token.", {
+                       POSITIONS: "Positions are not tied: the output layer scores every token of the vocabulary.",
+                       2 * TOKENS: "Tying keeps one of the two matrices: you save one copy, not two."}),
+    "6.4": c.Value(1000 * 64, "The number of trainable parameters", "Count the token table: vocab_size × d_model.", {
+        1000 * 64 + 128 * 64: "The sinusoidal table is computed by a formula, not learned.",
+        **dict.fromkeys((1000 * 64 + 2 * 64, 1000 * 64 + 128 * 64 + 2 * 64), "Without layer_norm=True the norm is "
+                        "nn.Identity, which has no parameters.")}),
+})
+SHAPES = {"A": (4, 256), "B": (8, 256), "C": (1, 4, 256), "D": (256,), "E": (8, 4, 1), "F": (4, 1, 256)}
+BROADCAST = {k for k, shape in SHAPES.items() if all(a in (1, b) for a, b in zip(shape[::-1], (256, 4, 8)))}
 
 
-def _broadcasts(shape: tuple[int, ...]) -> bool:
-    try:
-        return torch.broadcast_shapes(BATCH_SHAPE, shape) == torch.Size(BATCH_SHAPE)
-    except RuntimeError:
-        return False
-
-
-@exercise("6.1")
-def _gpt2_sized_parameters(answer: Any) -> None:
-    expect_type(answer, int, "The number of parameters")
-    tables = GPT2_VOCAB * GPT2_D_MODEL + GPT2_CONTEXT * GPT2_D_MODEL
-    layer_norm = 2 * GPT2_D_MODEL
-    expect(answer != GPT2_VOCAB * GPT2_D_MODEL, "That is the token table alone: add the position table.")
-    expect(answer != tables, "LayerNorm has parameters too: a scale and a shift for each of the d_model dimensions.")
-    expect(answer != tables + layer_norm + 2 * GPT2_D_MODEL, "This module has no segment table (num_segments=0).")
-    expect(answer == tables + layer_norm, "Add the rows × columns of each table, then LayerNorm's parameters "
-                                          "(or build the module on the meta device and count).")
-
-
-@exercise("6.2")
+@c.exercise("6.2")
 def _broadcasting(answer: Any) -> None:
-    expect_type(answer, (set, list, tuple), "Your answer")
+    c.expect_type(answer, (set, list, tuple), "Your answer")
     chosen = {str(letter).strip().upper() for letter in answer}
-    expect(chosen <= set(SHAPES_6_2), f"Use the letters {', '.join(SHAPES_6_2)}.")
-    expected = {letter for letter, shape in SHAPES_6_2.items() if _broadcasts(shape)}
-    wrong = sorted(chosen - expected)
+    c.expect(chosen <= set(SHAPES), f"Use the letters {', '.join(SHAPES)}.")
+    wrong = sorted(chosen - BROADCAST)
     if wrong:
-        raise Hint(f"{wrong[0]} {SHAPES_6_2[wrong[0]]} does not fit: line the shapes up from the right and "
-                   f"compare each pair of sizes (equal, or one of them is 1).")
-    expect(chosen == expected, "You missed at least one shape that broadcasts: a missing leading dimension "
-                               "counts as size 1, and size 1 stretches.")
+        raise c.Hint(f"{wrong[0]} {SHAPES[wrong[0]]} does not fit: line the shapes up from the right and compare "
+                     "each pair of sizes (equal, or one of them is 1).")
+    c.expect(chosen == BROADCAST, "You missed at least one shape that broadcasts: a missing leading dimension counts "
+                                  "as size 1, and size 1 stretches.")
 
 
-@exercise("6.3")
-def _tying_saves(answer: Any) -> None:
-    expect_type(answer, int, "The number of parameters saved")
-    saved = GPT2_VOCAB * GPT2_D_MODEL
-    expect(answer != GPT2_CONTEXT * GPT2_D_MODEL, "Positions are not tied: the output layer scores every token "
-                                                  "of the vocabulary.")
-    expect(answer != 2 * saved, "Tying keeps one of the two matrices: you save one copy, not two.")
-    expect(answer == saved, "The output layer's weight has one row of d_model numbers per vocabulary token.")
-
-
-@exercise("6.4")
-def _sinusoidal_has_no_parameters(answer: Any) -> None:
-    expect_type(answer, int, "The number of trainable parameters")
-    expect(answer != 1000 * 64 + 128 * 64, "The sinusoidal table is computed by a formula, not learned.")
-    expect(answer not in (1000 * 64 + 2 * 64, 1000 * 64 + 128 * 64 + 2 * 64),
-           "This module is built without layer_norm=True, so its norm is nn.Identity, which has no parameters: "
-           "LayerNorm's scale and shift are not part of it.")
-    expect(answer == 1000 * 64, "Count the token table: vocab_size × d_model.")
-
-
-# ---- Build-it: the learner writes InputEmbedding.forward (6.5) and pad_batch (6.6) ----
-
-def _segment_split(batch: int, seq_len: int) -> torch.Tensor:
-    """Segment ids of BERT pairs: 0 for the first half of each row (sentence A), 1 for the rest (sentence B)."""
-    return (torch.arange(seq_len) >= (seq_len + 1) // 2).long().expand(batch, seq_len).clone()
-
-
-def forward_cases() -> list[Case]:
-    """Fixed inputs (one per idea), edge cases (batch 1, seq_len 1, seq_len == context_length, with and
-    without segments) and random ones from a seeded generator. Args: (module options, token_ids, segment_ids)."""
-    generator = torch.Generator().manual_seed(6)
-
-    def case(batch: int, seq_len: int, segments: str | None = None, context_length: int = 8, d_model: int = 6,
-             **options: Any) -> Case:
-        config = {"vocab_size": 20, "d_model": d_model, "context_length": context_length, **options}
-        token_ids = torch.randint(0, 20, (batch, seq_len), generator=generator)
-        segment_ids = None
-        if segments is not None:
-            config["num_segments"] = 2
-            segment_ids = _segment_split(batch, seq_len) if segments == "pair" else None
+def forward_cases() -> list[c.Case]:
+    """6.5's inputs (module options, token_ids, segment_ids): one per idea, then the edges (seq_len 1, seq_len ==
+    context_length, segments given or not) and mixed ones. Segment ids: 0 on each row's first half, then 1."""
+    generator, cases = torch.Generator().manual_seed(6), []
+    seg, ln, sin = {"num_segments": 2}, {"layer_norm": True}, {"positions": "sinusoidal"}
+    for batch, seq_len, options, segments in [
+            (1, 5, {}, 0), (3, 4, {}, 0), (2, 6, seg, 1), (2, 6, seg, 0), (2, 5, seg | ln, 1), (3, 4, sin | ln, 0),
+            (4, 1, seg, 1), (2, 8, seg, 1), (1, 8, sin, 0), (2, 8, {"context_length": 10, "d_model": 4} | sin | ln, 0),
+            (3, 1, {"context_length": 3, "d_model": 4} | sin | ln, 0), (3, 4, {"context_length": 5}, 0),
+            (3, 7, {"d_model": 8} | seg | ln, 1), (2, 2, {"context_length": 2, "d_model": 2}, 0)]:
+        config = {"vocab_size": 20, "d_model": 6, "context_length": 8, **options}
+        ids = torch.randint(0, 20, (batch, seq_len), generator=generator)
+        segment_ids = (torch.arange(seq_len) >= (seq_len + 1) // 2).long().repeat(batch, 1) if segments else None
         shown = ", ".join(f"{key}={value!r}" for key, value in config.items())
-        label = (f"MyInputEmbedding({shown}) on token_ids of shape {tuple(token_ids.shape)}"
-                 + (f" with segment_ids {segment_ids.tolist()}" if segment_ids is not None else
-                    " without segment_ids"))
-        return Case((config, token_ids, segment_ids), label=label)
-
-    cases = [case(1, 5), case(3, 4), case(2, 6, "pair"), case(2, 6, "none"), case(2, 5, "pair", layer_norm=True),
-             case(3, 4, positions="sinusoidal", layer_norm=True),
-             case(4, 1, "pair"), case(2, 8, "pair"), case(1, 8, positions="sinusoidal")]  # edges: seq_len 1, == context
-    for _ in range(5):
-        context_length = int(torch.randint(2, 11, (1,), generator=generator))
-        seq_len = int(torch.randint(1, context_length + 1, (1,), generator=generator))
-        batch = int(torch.randint(1, 5, (1,), generator=generator))
-        positions = ("learned", "sinusoidal")[int(torch.randint(0, 2, (1,), generator=generator))]
-        segments = (None, "pair", "none")[int(torch.randint(0, 3, (1,), generator=generator))]
-        layer_norm = bool(torch.randint(0, 2, (1,), generator=generator))
-        d_model = 2 * int(torch.randint(1, 5, (1,), generator=generator))
-        cases.append(case(batch, seq_len, segments, context_length, d_model, positions=positions,
-                          layer_norm=layer_norm))
+        cases.append(c.Case((config, ids, segment_ids), label=f"MyInputEmbedding({shown}) on token_ids of shape "
+                            f"{tuple(ids.shape)}, segment_ids={segment_ids.tolist() if segments else None}"))
     return cases
 
 
-def _reference_module(config: dict[str, Any]) -> InputEmbedding:
-    """The course's module with seeded random tables (LayerNorm's scale and shift too), in eval mode."""
+def _module(cls: type, config: dict[str, Any]) -> nn.Module:
+    """`cls` (the course's InputEmbedding or the learner's class) built with `config` and holding the course's seeded
+    random tables (LayerNorm's scale and shift too), in eval mode."""
     with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
         torch.manual_seed(6)
-        module = InputEmbedding(**config)
-        if isinstance(module.norm, nn.LayerNorm):
-            nn.init.normal_(module.norm.weight, 1.0, 0.5)
-            nn.init.normal_(module.norm.bias, 0.0, 0.5)
+        reference = InputEmbedding(**config)
+        if isinstance(reference.norm, nn.LayerNorm):
+            nn.init.normal_(reference.norm.weight, 1.0, 0.5)
+            nn.init.normal_(reference.norm.bias, 0.0, 0.5)
+        module = cls(**config)
+    try:
+        module.load_state_dict(reference.state_dict())
+    except RuntimeError as error:
+        raise c.Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
+                     f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
     return module.eval()
 
 
-def scaled_tokens(module: nn.Module, token_ids: torch.Tensor) -> torch.Tensor:
-    """6.5's token part: the token vectors times √d_model (the original Transformer's rule, Lecture 6 Section 4)."""
-    return module.token(token_ids) * math.sqrt(module.token.embedding_dim)
+@torch.no_grad()
+def _forward(m: nn.Module | dict[str, Any], ids: torch.Tensor, seg: torch.Tensor | None, power: float = 0.5,
+             scale_sum: bool = False, axis: int | None = 1, start: int = 0, segments: str = "table",
+             finish: str = "norm, dropout") -> Any:
+    """6.5's forward (token vectors × √d_model, + segment and position vectors, norm, dropout), or a typical mistake,
+    on a module or on the reference module built from a case's config."""
+    m = _module(InputEmbedding, m) if isinstance(m, dict) else m
+    d = m.token.embedding_dim
+    tokens = m.token(ids) * d ** (0 if scale_sum else power)
+    if segments == "ids":
+        segs = seg[..., None]
+    elif m.segment is None or segments == "none" or segments == "given" and seg is None:
+        segs = 0
+    else:
+        segs = m.segment(seg if seg is not None else torch.zeros_like(ids))
+    pos = 0 if axis is None else m.position_vectors(ids.shape[axis] + start)[start:]
+    if finish == "norm tokens":
+        return m.norm(tokens) + segs + pos
+    x = (tokens + segs + (pos[:, None] if axis == 0 else pos)) * (d ** power if scale_sum else 1)
+    for step in finish.split(", ") if finish else ():       # the module's own norm and dropout, in this order
+        x = getattr(m, step)(x)
+    return x
 
 
-def scaled_forward(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> torch.Tensor:
-    """The reference for 6.5: Section 1's forward with the token vectors scaled by √d_model."""
-    x = scaled_tokens(module, token_ids) + _segment_rows(module, token_ids, segment_ids)
-    return module.dropout(module.norm(x + module.position_vectors(token_ids.shape[1])))
-
-
-def _reference_forward(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None
-                       ) -> torch.Tensor:
-    with torch.no_grad():
-        return scaled_forward(_reference_module(config), token_ids, segment_ids)
-
-
-def _wrong(forward: Any) -> Any:
-    """A typical wrong forward, run on the reference module's tables (to recognise it in a learner's output).
-    Where a mistake cannot happen on a case (it raises there), check_function skips it."""
-    def run(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> torch.Tensor:
-        with torch.no_grad():
-            return forward(_reference_module(config), token_ids, segment_ids)
-    return run
-
-
-def _segment_rows(module: nn.Module, token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
-    if module.segment is None:
-        return 0
-    return module.segment(segment_ids if segment_ids is not None else torch.zeros_like(token_ids))
-
-
-FORWARD_MISTAKES = {
+FORWARD_MISTAKES = {hint: partial(_forward, **variant) for hint, variant in {
     "Scale the token vectors by √d_model (math.sqrt(d_model)); yours are not scaled, as in Section 1's forward.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) + _segment_rows(m, ids, seg)
-                                          + m.position_vectors(ids.shape[1]))),
+        {"power": 0},
     "Scale only the token vectors, before adding the segment and position vectors; yours scales the sum.":
-        _wrong(lambda m, ids, seg: m.norm((m.token(ids) + _segment_rows(m, ids, seg)
-                                           + m.position_vectors(ids.shape[1])) * math.sqrt(m.token.embedding_dim))),
-    "The factor is √d_model, the square root; yours multiplies by d_model itself.":
-        _wrong(lambda m, ids, seg: m.norm(m.token(ids) * m.token.embedding_dim + _segment_rows(m, ids, seg)
-                                          + m.position_vectors(ids.shape[1]))),
-    "Positions run along the sequence (dimension 1 of token_ids, seq_len), and every sequence of the batch "
-    "gets the same rows 0..seq_len-1; yours follow the batch dimension.":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
-                                          + m.position_vectors(ids.shape[0])[:, None, :])),
+        {"scale_sum": True},
+    "The factor is √d_model, the square root; yours multiplies by d_model itself.": {"power": 1},
+    "Positions run along the sequence (dimension 1 of token_ids); yours follow the batch dimension.": {"axis": 0},
     "The first token is at position 0: use rows 0..seq_len-1 of the position table; yours start at row 1.":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
-                                          + m.position_vectors(ids.shape[1] + 1)[1:])),
+        {"start": 1},
     "Add the position vectors: without them the module cannot tell one order of the tokens from another.":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + _segment_rows(m, ids, seg))),
-    "A segment id is a row number, not a number to add: look up its vector in self.segment, as token ids are "
-    "looked up in self.token.":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + seg[..., None] + m.position_vectors(ids.shape[1]))),
-    "Without segment_ids, a module with a segment table puts every token in segment 0 (as BERT does): add row 0 "
-    "of the segment table (torch.zeros_like(token_ids) gives the ids).":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1])
-                                          + (0 if seg is None else m.segment(seg)))),
+        {"axis": None},
+    "A segment id is a row number, not a number to add: look up its vector in self.segment.": {"segments": "ids"},
+    "Without segment_ids, put every token in segment 0 (as BERT does): torch.zeros_like(token_ids) gives the ids.":
+        {"segments": "given"},
     "This module has a segment table: add each token's segment vector, self.segment(segment_ids).":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids) + m.position_vectors(ids.shape[1]))),
-    "LayerNorm comes after the sum: normalise token + segment + position together, not the token vectors alone.":
-        _wrong(lambda m, ids, seg: m.norm(scaled_tokens(m, ids)) + _segment_rows(m, ids, seg)
-               + m.position_vectors(ids.shape[1])),
-    "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.":
-        _wrong(lambda m, ids, seg: scaled_tokens(m, ids) + _segment_rows(m, ids, seg)
-               + m.position_vectors(ids.shape[1])),
-}
+        {"segments": "none"},
+    "LayerNorm comes after the sum: normalise token + segment + position together.": {"finish": "norm tokens"},
+    "Finish with self.norm (LayerNorm, or nothing when layer_norm=False), then self.dropout.": {"finish": ""},
+}.items()}
 
 
 class MarkedDropout(nn.Module):
-    """Dropout at known places, so a check can see where forward applies it: in training mode every third value is
-    zeroed and the others scaled by 1.5 (nn.Dropout's rule for a rate of 1/3); in evaluation mode it does nothing."""
+    """Dropout at known places, so a check sees where forward applies it: in training mode every third value is
+    zeroed and the rest scaled by 1.5 (nn.Dropout's rule for p = 1/3); in evaluation mode it does nothing."""
 
     p = 1 / 3
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training:
-            return x
-        keep = (torch.arange(x.numel()) % 3 != 0).reshape(x.shape).to(x.dtype)
-        return x * keep * 1.5
+        return x * (torch.arange(x.numel()) % 3 != 0).reshape(x.shape) * 1.5 if self.training else x
 
 
-def _learner_module(answer: type, config: dict[str, Any]) -> nn.Module:
-    """The learner's class built with `config` and the reference module's tables."""
-    with torch.random.fork_rng(devices=[]):
-        module = answer(**config)
-    try:
-        module.load_state_dict(_reference_module(config).state_dict())
-    except RuntimeError as error:
-        raise Hint(f"Keep InputEmbedding's tables (token, position, segment, norm): subclass it and write only "
-                   f"forward. Loading its tables into yours failed: {str(error).splitlines()[0]}") from None
-    return module
-
-
-def _check_modes(answer: type, case: Case) -> None:
-    """Training mode: dropout after the norm, at the module's own self.dropout; evaluation mode: no dropout; and
-    forward leaves the mode as the caller set it."""
-    config, token_ids, segment_ids = case.args
-    reference = _reference_module(config)
+def _check_modes(answer: type, case: c.Case) -> None:
+    """Training mode: self.dropout after self.norm; evaluation mode: no dropout; forward keeps the caller's mode."""
+    config, ids, seg = case.args
+    reference = _module(InputEmbedding, config)
     reference.dropout = MarkedDropout()
-    with torch.no_grad():
-        summed = scaled_tokens(reference, token_ids) + _segment_rows(reference, token_ids, segment_ids)
-        summed = summed + reference.position_vectors(token_ids.shape[1])
-        expected = {"train": reference.dropout.train()(reference.norm(summed)),
-                    "eval": reference.norm(summed)}
-        dropout_first = reference.norm(reference.dropout.train()(summed))
-    for mode, expected_output in expected.items():
-        module = _learner_module(answer, config)
+    right, undropped, dropped_first = (_forward(reference, ids, seg, finish=order)
+                                       for order in ("norm, dropout", "norm", "dropout, norm"))
+    for training in (True, False):
+        where = f"For {case.label}, in {('evaluation', 'training')[training]} mode"
+        module = _module(answer, config)
         module.dropout = MarkedDropout()
-        module.train(mode == "train")
-        where = f"{case.label}, in {'training' if mode == 'train' else 'evaluation'} mode"
-        try:
-            with torch.no_grad():
-                got = module(token_ids, segment_ids)
-        except LEARNER_CRASHES as error:
-            raise learner_crash(error, f"For {where} your forward raised") from None
-        expect(module.training == (mode == "train") and module.dropout.training == (mode == "train"),
-               f"For {where}: after your forward the module is in {'training' if module.training else 'evaluation'} "
-               f"mode. forward must not call self.eval() or self.train(): the user of the module picks the mode "
-               f"(model.train() to learn, model.eval() to evaluate), and self.dropout follows it.")
-        expect(isinstance(got, torch.Tensor) and got.shape == expected_output.shape,
-               f"For {where}: expected a tensor of shape {tuple(expected_output.shape)}.")
-        if torch.allclose(got, expected_output, atol=1e-5):
-            continue
-        expect(not torch.allclose(got, expected["eval"], atol=1e-5),
-               f"For {where}: your output has no dropout. In training mode nn.Dropout zeroes values at random, "
-               f"so the evaluation-mode checks cannot see it: finish with self.dropout, after self.norm.")
-        expect(not torch.allclose(got, dropout_first, atol=1e-5),
-               f"For {where}: your dropout comes before the norm. Apply self.norm to the sum first, then "
-               f"self.dropout (as BERT does), so that LayerNorm does not rescale the dropped values.")
-        raise Hint(f"For {where}: your output differs from LayerNorm-then-dropout. Use the module's own "
-                   f"self.dropout (the check gives it known places to drop), not a new nn.Dropout or "
-                   f"nn.functional.dropout, and apply it only once.")
+        with torch.no_grad():
+            got = c.call_learner(module.train(training), where, ids, seg)
+        c.expect(module.training == module.dropout.training == training, f"{where}: after your forward the module "
+                 f"is in {('evaluation', 'training')[module.training]} mode. forward must not call self.eval() or "
+                 "self.train(): the caller picks the mode (model.train() to learn, model.eval() to evaluate).")
+        problem = c.difference(got, right if training else undropped, 1e-5)
+        if problem is not None:
+            c.expect(c.difference(got, undropped, 1e-5) is not None, f"{where}: your output has no dropout (the "
+                     "evaluation-mode checks cannot see it): finish with self.dropout, after self.norm.")
+            c.expect(c.difference(got, dropped_first, 1e-5) is not None, f"{where}: your dropout comes before the "
+                     "norm. Apply self.norm to the sum first, then self.dropout (as BERT does).")
+            raise c.Hint(f"{where}: {problem}. Use the module's own self.dropout (the check gives it known places to "
+                         "drop), not a new nn.Dropout or nn.functional.dropout, and apply it only once.")
 
 
-@exercise("6.5")
+@c.exercise("6.5")
 def _input_embedding_forward(answer: Any) -> None:
-    expect(isinstance(answer, type) and issubclass(answer, nn.Module),
-           "Pass your class itself (MyInputEmbedding, without parentheses): a subclass of InputEmbedding.")
+    c.expect(isinstance(answer, type) and issubclass(answer, nn.Module),
+             "Pass your class itself (MyInputEmbedding, without parentheses): a subclass of InputEmbedding.")
 
     def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
-        module = _learner_module(answer, config).eval()
+        module = _module(answer, config)
         try:
             with torch.no_grad():
                 return module(token_ids, segment_ids)
         except AttributeError as error:          # self.position exists for learned positions only
-            if "'position'" not in str(error) or hasattr(module, "position"):
-                raise
             raise AttributeError(f"{error} (a module with sinusoidal positions has self.position_table instead: "
-                                 f"self.position_vectors(seq_len) works for both)") from None
+                                 "self.position_vectors(seq_len) works for both)" if "'position'" in str(error)
+                                 else error) from None
 
     cases = forward_cases()
-    check_function(learner, _reference_forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)
+    c.check_function(learner, _forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)
     for case in (cases[4], cases[2], cases[0]):          # LayerNorm + segments; segments alone; neither
         _check_modes(answer, case)
 
 
-
-def _pad_cases() -> list[Case]:
-    cases = [Case(([[5, 6, 7], [8, 9]], 1)),
-             Case(([[464, 0, 3797], [0, 13]], 0),                 # id 0 is "!" in GPT-2: real tokens, not pads
-                  label='pad_batch_mine([[464, 0, 3797], [0, 13]], 0)  (GPT-2\'s id 0 is "!", a real token)'),
-             Case(([[3, 1, 4, 1, 5], [9], [2, 6, 5]], 0)),
-             Case(([[1, 2], [3, 4]], 7)),                  # nothing to pad
-             Case(([[42]], 0)),                            # one sequence of one token
-             Case(([[50257, 464, 3797, 50258], [50257, 50258]], 50259))]
-    generator = torch.Generator().manual_seed(66)
-    for _ in range(5):
-        batch = int(torch.randint(1, 6, (1,), generator=generator))
-        lengths = torch.randint(1, 11, (batch,), generator=generator).tolist()
-        sequences = [torch.randint(0, 1000, (n,), generator=generator).tolist() for n in lengths]
-        cases.append(Case((sequences, int(torch.randint(0, 1000, (1,), generator=generator)))))
-    return cases
-
-
-def _pad_variant(sequences: list[list[int]], pad_id: int, *, left: bool = False, fill: int | None = None,
-                 mask_pads: int = 0, mask_tokens: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
-    longest = max(len(sequence) for sequence in sequences)
-    ids = torch.full((len(sequences), longest), pad_id if fill is None else fill, dtype=torch.long)
-    mask = torch.full((len(sequences), longest), mask_pads, dtype=torch.long)
-    for row, sequence in enumerate(sequences):
-        where = slice(longest - len(sequence), longest) if left else slice(0, len(sequence))
-        ids[row, where] = torch.tensor(sequence, dtype=torch.long)
-        mask[row, where] = mask_tokens
-    return ids, mask
-
-
-def _mask_from_ids(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    ids = pad_sequences(sequences, pad_id)[0]
-    return ids, (ids != pad_id).long()
-
-
-PAD_MISTAKES = {
+# 6.6's typical mistakes, each a change to the right (ids, attention_mask)
+PAD_MISTAKES = {hint: lambda sequences, pad_id, change=change: change(*pad_sequences(sequences, pad_id), pad_id)
+                for hint, change in {
     "A real token can have the pad's id (GPT-2's id 0 is \"!\"): build attention_mask from the lengths of the "
-    "sequences, not by comparing ids with pad_id.": _mask_from_ids,
+    "sequences, not by comparing ids with pad_id.": lambda ids, mask, pad_id: (ids, (ids != pad_id).long()),
     "Put the pads after the real tokens (on the right), as BERT's tokenizer does by default; yours come first.":
-        lambda sequences, pad_id: _pad_variant(sequences, pad_id, left=True),
-    "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.":
-        lambda sequences, pad_id: _pad_variant(sequences, pad_id, mask_pads=1, mask_tokens=0),
+        lambda ids, mask, pad_id: tuple(torch.stack([row.roll(int(n)) for row, n in zip(t, (1 - mask).sum(1))])
+                                        for t in (ids, mask)),
+    "attention_mask is 1 for a real token and 0 for a pad; yours is the other way round.": lambda ids, mask, pad_id:
+        (ids, 1 - mask),
     "Fill the gaps with pad_id (the id of [PAD]); yours fills them with 0.":
-        lambda sequences, pad_id: _pad_variant(sequences, pad_id, fill=0),
+        lambda ids, mask, pad_id: (ids * mask, mask),
     "attention_mask must be 0 at the pads, so that attention can leave them out; yours is 1 everywhere.":
-        lambda sequences, pad_id: _pad_variant(sequences, pad_id, mask_pads=1),
-}
+        lambda ids, mask, pad_id: (ids, torch.ones_like(mask)),
+}.items()}
+PAD_CASES = [c.Case(([[5, 6, 7], [8, 9]], 1)),
+             c.Case(([[464, 0, 3797], [0, 13]], 0),
+                    label="pad_batch_mine([[464, 0, 3797], [0, 13]], 0)  (GPT-2's id 0 is \"!\", a real token)"),
+             *(c.Case(args) for args in [([[3, 1, 4, 1, 5], [9], [2, 6, 5]], 0), ([[1, 2], [3, 4]], 7), ([[42]], 0),
+                                         ([[50257, 464, 3797, 50258], [50257, 50258]], 50259)])]
 
 
-@exercise("6.6")
+@c.exercise("6.6")
 def _pad_batch(answer: Any) -> None:
-    cases = _pad_cases()
-    check_function(answer, pad_sequences, cases, "pad_batch_mine", PAD_MISTAKES)
-    for name, result in zip(("ids", "attention_mask"), answer(*cases[0].args)):
-        expect(result.dtype == torch.long,
-               f"For {cases[0].describe('pad_batch_mine')}: your {name} has dtype "
-               f"{str(result.dtype).removeprefix('torch.')}, but the task asks for torch.long (int64), the dtype "
-               f"of the ids an embedding table is indexed with (BERT's tokenizer returns its mask as int64 too).")
+    generator, cases = torch.Generator().manual_seed(66), list(PAD_CASES)
+    for _ in range(5):                                  # and random batches
+        lengths = torch.randint(1, 11, (int(torch.randint(1, 6, (1,), generator=generator)),), generator=generator)
+        sequences = [torch.randint(0, 1000, (n,), generator=generator).tolist() for n in lengths.tolist()]
+        cases.append(c.Case((sequences, int(torch.randint(0, 1000, (1,), generator=generator)))))
+    c.check_function(answer, pad_sequences, cases, "pad_batch_mine", PAD_MISTAKES)
+    where = cases[0].describe("pad_batch_mine")
+    for name, result in zip(("ids", "attention_mask"), c.call_learner(answer, where, *cases[0].args)):
+        dtype = str(result.dtype).removeprefix("torch.")
+        c.expect(result.dtype == torch.long, f"For {where}: your {name} has dtype {dtype}, but the task asks for "
+                 "torch.long (int64), the dtype of the ids an embedding table is indexed with.")
 
 
-# ---- Predict, then run ----
-prediction("6.p", ["A", "B", "C"])  # does padding a sequence change the input embeddings of its real tokens?
+c.prediction("6.p", ["A", "B", "C"])  # does padding a sequence change the input embeddings of its real tokens?

@@ -21,6 +21,11 @@ def run(exercise_id, answer, capsys):
     ("6.3", POSITIONS, "Positions are not tied"),
     ("6.3", 2 * TOKENS, "you save one copy"),
     ("6.4", 1000 * 64 + 128 * 64, "computed by a formula"),
+    ("6.1", TOKENS + POSITIONS + 768, "Add the rows × columns"),              # any other number
+    ("6.3", TOKENS + 50257, "one row of d_model numbers per vocabulary token"),
+    ("6.4", 1000 * 64 + 64, "Count the token table"),
+    ("6.4", 1000 * 64 + 2 * 64, "nn.Identity, which has no parameters"),     # LayerNorm counted in
+    ("6.4", 1000 * 64 + 128 * 64 + 2 * 64, "nn.Identity, which has no parameters"),
 ])
 def test_hints_point_the_way(exercise_id, wrong, hint, capsys):
     out = run(exercise_id, wrong, capsys)
