@@ -23,8 +23,8 @@ def test_printed_precision_passes(capsys, exercise_id, answer):
 
 
 @pytest.mark.parametrize("exercise_id, answer, words", [
-    ("3.1", 8.4, "rounded too far"), ("3.1", 8.37, "off at two decimals"), ("3.4", 23.3, "rounded too far"),
-    ("3.4", 23.25, "off at two decimals"), ("3.4", 12.0, "not right yet")])
+    ("3.1", 8.4, "rounded too far"), ("3.1", 8.37, "off at 2 decimals"), ("3.4", 23.3, "rounded too far"),
+    ("3.4", 23.25, "off at 2 decimals"), ("3.4", 12.0, "not right yet")])
 def test_wrong_or_over_rounded_answers_get_the_right_hint(capsys, exercise_id, answer, words):
     out = outcome(capsys, exercise_id, answer)
     assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out
