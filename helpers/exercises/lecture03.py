@@ -1,6 +1,5 @@
 """Checkers for Lecture 3's exercises (absolute positions): values, one encoding, the sinusoidal table (3.5) and a
-learned position module (3.6) as build-its, and a prediction (3.p). Expected values come from the formulas or from
-helpers.built.positions, never from the lecture's own cells."""
+learned position module (3.6). Expected values come from the formulas or helpers.built.positions, never the lecture."""
 from __future__ import annotations
 
 import math
@@ -15,48 +14,45 @@ from helpers.exercises import checking as c
 from helpers.exercises.model_sizes import GPT2_CONTEXT, GPT2_D_MODEL, GPT2_VOCAB
 
 c.prediction("3.p", ["A", "B", "C", "D"])  # which dimension pair of sinusoidal(64, 64) changes fastest along positions
-OMEGA_1 = 10000.0 ** (-2 / 64)  # 3.1: pair 1 of d_model = 64
+OMEGA_1, AGAIN = 10000.0 ** (-2 / 64), "is not right yet; re-read the formula step by step."
 
 
-def _dot_at_offset(k: int, terms: int = 32, exponent: float = 2.0, wave: Any = math.cos) -> float:
-    """Σ_i wave(k ω_i) for d_model = 64 over `terms` values of i: cos, 32 terms and exponent 2 is 3.4's answer."""
+def _dot(k: int, terms: int = 32, exponent: float = 2.0, wave: Any = math.cos) -> float:
+    """Σ_i wave(k ω_i) for d_model = 64 over `terms` pairs i (3.4's answer with the defaults and k = 7)."""
     return sum(wave(k * 10000.0 ** (-exponent * i / 64)) for i in range(terms))
 
 
-AGAIN = "is not right yet; re-read the formula step by step."
 c.values({
     "3.1": c.Value(2 * math.pi / OMEGA_1, "The wavelength", f"The wavelength {AGAIN}", places=2, mistakes={
         OMEGA_1: "That is the angular frequency ω_1; a full turn takes 2π/ω_1 positions.",
         1 / OMEGA_1: "Close: that is 1/ω_1, the positions per radian. A full turn is 2π radians.",
-        2 * math.pi * 10000.0 ** (1 / 64): "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.",
-        2 * math.pi * 10000.0 ** (4 / 64): "That is the wavelength of pair 2 (dimensions 4 and 5): i counts pairs, so "
-                                           "dimensions 2 and 3 are pair i = 1.",
+        2 * math.pi / OMEGA_1 ** 0.5: "Pair i = 1 holds dimensions 2 and 3, so the exponent is 2·1/64, not 1/64.",
+        2 * math.pi / OMEGA_1 ** 2: "That is pair 2 (dimensions 4 and 5): i counts pairs; dimensions 2, 3 are pair 1.",
         2 * math.pi: "2π is the wavelength of pair 0 (ω_0 = 1); pair 1 turns more slowly, at ω_1 = 10000^(-2·1/64)."}),
     "3.3": c.Value(GPT2_CONTEXT * GPT2_D_MODEL, "The number of parameters", "One row of d_model numbers for each of "
                    "the context's positions.", {GPT2_VOCAB * GPT2_D_MODEL: "That is the token table (one row per "
-                                                "vocabulary entry); count rows per position.",
-                                                **dict.fromkeys((GPT2_CONTEXT, GPT2_D_MODEL), "A table has rows × "
-                                                "columns entries: one row per position, one column per dimension.")}),
-    "3.4": c.Value(_dot_at_offset(7), "The dot product", f"The dot product {AGAIN}", places=2, mistakes={
-        _dot_at_offset(7, terms=64): "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.",
-        _dot_at_offset(1): "Use the distance k = 7 inside the cosine: cos(7·ω_i).",
-        _dot_at_offset(5): "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.",
-        _dot_at_offset(7, exponent=1.0): "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.",
-        _dot_at_offset(7, wave=math.sin): "Each pair adds sin(pω)·sin((p+k)ω) + cos(pω)·cos((p+k)ω) = cos(kω): a sum "
-                                          "of cosines, not of sines."}),
+                   "vocabulary entry); count rows per position.", **dict.fromkeys((GPT2_CONTEXT, GPT2_D_MODEL), "A "
+                   "table has rows × columns entries: one row per position, one column per dimension.")}),
+    "3.4": c.Value(_dot(7), "The dot product", f"The dot product {AGAIN}", places=2, mistakes={
+        _dot(7, terms=64): "Sum over the d_model/2 = 32 pairs, not over all 64 dimensions.",
+        _dot(1): "Use the distance k = 7 inside the cosine: cos(7·ω_i).",
+        _dot(5): "That is the value for k = 5, printed in section 3; this exercise asks for k = 7.",
+        _dot(7, exponent=1.0): "The exponent of pair i is -2i/d_model: yours looks like -i/d_model.",
+        _dot(7, wave=math.sin): "Each pair adds sin(pω)·sin((p+k)ω) + cos(pω)·cos((p+k)ω) = cos(kω): a sum of cosines, "
+                                "not of sines."}),
 })
 
 
-def _encoding(p: float, omega_1: float = 0.01) -> torch.Tensor:
-    """The sinusoidal encoding of position p for d_model = 4: ω_0 = 1, and ω_1 = 0.01 for base 10000."""
-    return torch.tensor([math.sin(p), math.cos(p), math.sin(p * omega_1), math.cos(p * omega_1)])
+def _encoding(p: float, omega_1: float = 0.01, order: tuple[int, ...] = (0, 1, 2, 3)) -> torch.Tensor:
+    """The sinusoidal encoding of position p for d_model = 4 (ω_0 = 1; ω_1 = 0.01 for base 10000), in `order`."""
+    return torch.tensor([math.sin(p), math.cos(p), math.sin(p * omega_1), math.cos(p * omega_1)])[list(order)]
 
 
 ENCODING_MISTAKES = {
     "Those are all sines first, then all cosines. The lecture interleaves: sin, cos, sin, cos.":
-        _encoding(3)[[0, 2, 1, 3]],
+        _encoding(3, order=(0, 2, 1, 3)),
     "Each pair is the wrong way round: the even dimension holds the sine, the odd one the cosine.":
-        _encoding(3)[[1, 0, 3, 2]],
+        _encoding(3, order=(1, 0, 3, 2)),
     "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.": _encoding(3, 1e-4),
     "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.":
         _encoding(3, 0.1),
@@ -74,59 +70,50 @@ def _position_three(answer: Any) -> None:
     flat = answer.detach().cpu().float().flatten()
     for hint, wrong in ENCODING_MISTAKES.items():
         c.expect(not torch.allclose(flat, wrong, atol=1e-4), hint)
-    c.expect(torch.allclose(flat, _encoding(3), atol=1e-4), f"Your encoding has the right shape but the values {AGAIN}")
+    c.expect(torch.allclose(flat, _encoding(3), atol=1e-4), f"Your encoding has the right shape, but it {AGAIN}")
 
 
-def _sinusoid_cases() -> list[c.Case]:
-    """Fixed inputs, edge cases (one pair, one position, other bases) and random ones from a seeded generator."""
-    cases = [c.Case((5, 4)), c.Case((64, 64)), c.Case((50, 16), {"base": 1000.0}), c.Case((7, 2)), c.Case((1, 8)),
-             c.Case((30, 6), {"base": 2.0}), c.Case((20, 10), {"base": 1e6})]
-    generator = torch.Generator().manual_seed(3)
+def sinusoid_cases() -> list[c.Case]:
+    """3.5's inputs: fixed ones, edge cases (one pair, one position, other bases) and seeded random ones."""
+    generator, cases = torch.Generator().manual_seed(3), [c.Case((5, 4)), c.Case((64, 64)), c.Case((7, 2)),
+                                                          c.Case((1, 8))]
+    cases += [c.Case((n, d), {"base": base}) for n, d, base in [(50, 16, 1000.0), (30, 6, 2.0), (20, 10, 1e6)]]
     for _ in range(5):
-        num_positions = int(torch.randint(1, 201, (1,), generator=generator))
-        d_model = 2 * int(torch.randint(1, 49, (1,), generator=generator))
-        base = round(10 ** (1 + 4 * float(torch.rand(1, generator=generator))), 1)
-        cases.append(c.Case((num_positions, d_model), {"base": base}))
+        n, d = (int(torch.randint(1, high, (1,), generator=generator)) for high in (201, 49))
+        cases.append(c.Case((n, 2 * d), {"base": round(10 ** (1 + 4 * float(torch.rand(1, generator=generator))), 1)}))
     return cases
 
 
-def _sinusoid_variant(num_positions: int, d_model: int, base: float = 10000.0, *, first: int = 0,
-                      exponent: float = 2.0, pair_frequency: bool = True, swap: bool = False,
-                      interleave: bool = True, keep_base: bool = True, transpose: bool = False) -> torch.Tensor:
-    """The table with one knob turned the wrong way, to recognise a typical mistake in a learner's table."""
-    base = base if keep_base else 10000.0
-    p = torch.arange(first, first + num_positions, dtype=torch.float64)[:, None]
-    if pair_frequency:
-        omega = base ** (-exponent * torch.arange(d_model // 2, dtype=torch.float64) / d_model)
-        sin, cos = torch.sin(p * omega), torch.cos(p * omega)
-    else:  # every dimension j its own frequency base^(-j/d)
-        omega = base ** (-torch.arange(d_model, dtype=torch.float64) / d_model)
-        sin, cos = torch.sin(p * omega[0::2]), torch.cos(p * omega[1::2])
-    even, odd = (cos, sin) if swap else (sin, cos)
-    table = torch.stack([even, odd], -1).reshape(num_positions, d_model) if interleave else torch.cat([even, odd], -1)
+def _sinusoid_variant(n: int, d: int, base: float = 10000.0, *, first: int = 0, exponent: float = 2.0,
+                      pairs: bool = True, swap: bool = False, interleave: bool = True, keep_base: bool = True,
+                      transpose: bool = False) -> torch.Tensor:
+    """The (n, d) table with one knob turned the wrong way, to recognise a typical mistake in a learner's table."""
+    j = torch.arange(d, dtype=torch.float64)                         # dimension j; pair j // 2
+    angles = torch.arange(first, first + n, dtype=torch.float64)[:, None] * (base if keep_base else 10000.0) ** (
+        -(exponent * (j // 2) if pairs else j) / d)
+    even, odd = angles[:, 0::2].sin(), angles[:, 1::2].cos()
+    even, odd = (odd, even) if swap else (even, odd)
+    table = torch.stack([even, odd], -1).flatten(1) if interleave else torch.cat([even, odd], -1)
     return (table.T if transpose else table).float()
 
 
 SINUSOID_MISTAKES = {hint: partial(_sinusoid_variant, **knob) for hint, knob in {
-    "Even dimensions (0, 2, 4, ...) hold the sine and odd dimensions the cosine; yours are the other way round.":
-        {"swap": True},
-    "Your rows hold all the sines first, then all the cosines. Interleave them: dimension 2i holds the sine and "
-    "dimension 2i+1 the cosine of the same pair i.": {"interleave": False},
+    "Even dimensions hold the sine and odd dimensions the cosine; yours are the other way round.": {"swap": True},
+    "Interleave: dimension 2i holds the sine and 2i+1 the cosine of pair i; yours has all the sines first.":
+        {"interleave": False},
     "Your frequencies fall too slowly: the exponent of pair i is -2i/d_model, and yours is half of that.":
         {"exponent": 1.0},
-    "Your frequencies fall too fast: the exponent of pair i is -2i/d_model with i counting pairs (0, 1, 2, ...). "
-    "If your i counts dimensions (0, 2, 4, ...), the factor 2 is in there twice.": {"exponent": 4.0},
-    "Your frequencies grow from pair to pair, but ω_i = base^(-2i/d_model) gets smaller as i grows: check the sign "
-    "of the exponent.": {"exponent": -2.0},
-    "All your pairs turn at the same speed (ω_i = 1 for every pair). If the exponent was computed with whole numbers, "
-    "2i // d_model is 0 for every pair.": {"exponent": 0.0},
-    "The sine and the cosine of a pair share one frequency ω_i; your odd dimensions have frequencies of their own.":
-        {"pair_frequency": False},
+    "Your frequencies fall too fast: if your i counts dimensions (0, 2, 4, ...), the factor 2 is in there twice.":
+        {"exponent": 4.0},
+    "Your frequencies grow with i, but ω_i = base^(-2i/d_model) shrinks: check the sign of the exponent.":
+        {"exponent": -2.0},
+    "All your pairs turn at ω_i = 1: computed with whole numbers, 2i // d_model is 0 for every pair.": {"exponent": 0},
+    "The sine and the cosine of a pair share one frequency ω_i; your odd dimensions have their own.": {"pairs": False},
     "Row p is position p, and positions start at 0: your first row is position 1.": {"first": 1},
     "Use the base argument: your table is the one for base 10000 whatever base is.": {"keep_base": False},
     "Rows are positions and columns are dimensions: your table is transposed.": {"transpose": True},
 }.items()}
-c.exercise("3.5")(partial(c.check_function, reference=sinusoidal, cases=_sinusoid_cases(), name="sinusoidal_mine",
+c.exercise("3.5")(partial(c.check_function, reference=sinusoidal, cases=sinusoid_cases(), name="sinusoidal_mine",
                           mistakes=SINUSOID_MISTAKES, atol=1e-4))
 
 
@@ -140,20 +127,33 @@ def _outcome(module: nn.Module, seq_len: int) -> Any:
         return error
 
 
-def _rows_problem(got: Any, table: torch.Tensor, seq_len: int, call: str) -> None:
+def _check_rows(got: Any, table: torch.Tensor, seq_len: int, call: str) -> None:
     """Raise a hint unless `got` is rows 0..seq_len-1 of `table`, still connected to it for training."""
     problem = c.difference(got, table[:seq_len].detach(), 0.0)
     if problem is None:
         c.expect(got.requires_grad, f"{call} gave the right numbers, but cut off from the table (no gradient flows "
-                                    "back): training could never change them. Leave out .detach(), .data and "
-                                    "torch.no_grad().")
+                                    "back), so training cannot change them: leave out .detach(), .data, no_grad().")
         return
     c.expect(not (isinstance(got, torch.Tensor) and got.dim() == 2 and len(got) == seq_len + 1), f"{call}: one row too "
-             f"many ({seq_len + 1}): a sequence of {seq_len} tokens has positions 0..{seq_len - 1}, which "
-             f"torch.arange({seq_len}) gives.")
+             f"many ({seq_len + 1}): {seq_len} tokens have positions 0..{seq_len - 1}, as torch.arange({seq_len}).")
     c.expect(c.difference(got, table[1:seq_len + 1].detach(), 0.0) is not None, f"{call}: your rows are positions "
              f"1..{seq_len}, but the first token is at position 0, so row p must be the table's row p.")
     raise c.Hint(f"{call}: {problem} (it should be rows 0..{seq_len - 1} of your table).")
+
+
+def _check_past_the_table(got: Any, call: str, context_length: int) -> None:
+    """A sequence longer than the table must raise a ValueError that names context_length."""
+    if isinstance(got, ValueError):
+        c.expect(str(context_length) in str(got), f"{call} raised ValueError({str(got)!r}); good, but say how long the "
+                 f"table is (context_length={context_length}) so that the reader knows the limit.")
+        return
+    c.expect(not isinstance(got, IndexError), f"{call} raised PyTorch's own IndexError ({got}), which does not say "
+             "what is wrong. Check seq_len yourself and raise a ValueError that names context_length.")
+    c.expect(not isinstance(got, Exception), f"{call} raised {type(got).__name__}: {got}. Past the table, raise a "
+             "ValueError that names context_length.")
+    shown = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
+    raise c.Hint(f"{call} returned {shown} without an error, but the table has only {context_length} rows. Raise a "
+                 "ValueError instead of clamping, repeating or cutting rows.")
 
 
 @c.exercise("3.6")
@@ -164,50 +164,30 @@ def _learned_positions_module(answer: Any) -> None:
     sizes = [(8, 4), (1, 3), (5, 16)] + [(int(torch.randint(2, 65, (1,), generator=generator)),
                                           int(torch.randint(1, 33, (1,), generator=generator))) for _ in range(3)]
     for context_length, d_model in sizes:
-        where = f"{answer.__name__}({context_length}, {d_model})"
+        where, rows = f"{answer.__name__}({context_length}, {d_model})", context_length * d_model
         with torch.random.fork_rng(devices=[]):  # the learner's notebook keeps its own random state
             torch.manual_seed(0)
             module = c.call_learner(answer, where, context_length, d_model)
         c.expect(type(module).forward is not nn.Module.forward, f"Your class {answer.__name__} has no forward method "
-                 "(check its spelling: def forward(self, seq_len), indented inside the class). Calling a module runs "
-                 "its forward.")
+                 "(check its spelling: def forward(self, seq_len), inside the class). Calling a module runs forward.")
         parameters = list(module.parameters())
         count = sum(p.numel() for p in parameters)
-        c.expect(count == 0 or count != (context_length + 1) * d_model, f"{where} has one row too many ("
-                 f"{context_length + 1} rows of {d_model}): positions run from 0 to context_length - 1, so "
-                 f"context_length={context_length} rows are enough.")
-        c.expect(count == context_length * d_model, f"{where} has {count} trainable numbers; a table with one row of "
-                 f"d_model={d_model} numbers for each of the {context_length} positions has {context_length * d_model}"
-                 ". Make the table a parameter (nn.Embedding does that) so that training can change it.")
-        table = parameters[0]
-        c.expect(len(parameters) == 1 and tuple(table.shape) == (context_length, d_model), f"{where}: the table should "
-                 f"have one row per position, shape ({context_length}, {d_model}); yours has "
+        c.expect(count == 0 or count != rows + d_model, f"{where} has one row too many ({context_length + 1} rows): "
+                 f"positions run from 0 to context_length - 1, so context_length={context_length} rows are enough.")
+        c.expect(count == rows, f"{where} has {count} trainable numbers, not {context_length} positions × d_model="
+                 f"{d_model}. Make the table a parameter (nn.Embedding does that) so that training can change it.")
+        c.expect(len(parameters) == 1 and parameters[0].shape == (context_length, d_model), f"{where}: the table "
+                 f"should have one row per position, shape ({context_length}, {d_model}), not "
                  f"{[tuple(p.shape) for p in parameters]}.")
-        for seq_len in sorted({1, max(1, context_length // 2), context_length}):
+        for seq_len in sorted({1, max(1, context_length // 2), context_length, context_length + 1,
+                               2 * context_length + 3}):
             call = f"{where}({seq_len})"
             got = c.call_learner(partial(_outcome, module, seq_len), call)
+            if seq_len > context_length:
+                _check_past_the_table(got, call, context_length)
+                continue
             c.expect(not isinstance(got, ValueError) or seq_len < context_length, f"{call} raised ValueError ({got}), "
-                     f"but a sequence of exactly context_length={context_length} tokens fits: positions "
-                     f"0..{context_length - 1} all have rows.")
+                     f"but a sequence of exactly context_length={context_length} tokens fits.")
             if isinstance(got, Exception):
                 raise c.learner_crash(got, f"For {call} your code raised")
-            _rows_problem(got, table, seq_len, call)
-        for seq_len in (context_length + 1, 2 * context_length + 3):
-            call = f"{where}({seq_len})"
-            _past_the_table(c.call_learner(partial(_outcome, module, seq_len), call), call, context_length)
-
-
-def _past_the_table(got: Any, call: str, context_length: int) -> None:
-    """What the module gave for a sequence longer than its table must be a ValueError that names context_length."""
-    if isinstance(got, ValueError):
-        c.expect(str(context_length) in str(got), f"{call} raised ValueError({str(got)!r}); good, but say how long the "
-                 f"table is (context_length={context_length}) so that the reader knows the limit.")
-        return
-    c.expect(not isinstance(got, IndexError), f"{call} raised PyTorch's own IndexError ({got}), which does not say "
-             "what is wrong. Check seq_len yourself and raise a ValueError that names context_length.")
-    c.expect(not isinstance(got, Exception), f"{call} raised {type(got).__name__}: {got}. Past the table, raise a "
-             "ValueError that names context_length.")
-    shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
-    raise c.Hint(f"{call} returned {shape} without an error, but the table has only {context_length} rows: there are "
-                 "no vectors for the later positions. Raise a ValueError instead of clamping, repeating or cutting "
-                 "rows.")
+            _check_rows(got, parameters[0], seq_len, call)
