@@ -49,17 +49,13 @@ def _encoding(p: float, omega_1: float = 0.01, order: tuple[int, ...] = (0, 1, 2
 
 
 ENCODING_MISTAKES = {
-    "Those are all sines first, then all cosines. The lecture interleaves: sin, cos, sin, cos.":
-        _encoding(3, order=(0, 2, 1, 3)),
-    "Each pair is the wrong way round: the even dimension holds the sine, the odd one the cosine.":
-        _encoding(3, order=(1, 0, 3, 2)),
+    "All sines first, then all cosines: the lecture interleaves sin, cos, sin, cos.": _encoding(3, order=(0, 2, 1, 3)),
+    "Each pair is the wrong way round: the sine comes first, at the even dimension.": _encoding(3, order=(1, 0, 3, 2)),
     "The second pair has ω_1 = 10000^(-2·1/4): check the exponent.": _encoding(3, 1e-4),
-    "Your second pair turns at 10000^(-1/4) = 0.1: the exponent is -2i/d_model = -2·1/4, so ω_1 = 0.01.":
-        _encoding(3, 0.1),
+    "Your second pair turns at 10000^(-1/4) = 0.1; the exponent is -2·1/4, so ω_1 = 0.01.": _encoding(3, 0.1),
     **{f"That is the encoding of position {p}; the exercise asks for position 3 (positions count from 0, and p itself "
        "goes into the angle).": _encoding(p) for p in (2, 4)},
-    "math.sin and math.cos take radians, and the angle p·ω_i already is one: leave out math.radians.":
-        _encoding(math.radians(3)),
+    "math.sin and math.cos take radians, and p·ω_i already is one: leave out math.radians.": _encoding(math.radians(3)),
 }
 
 
@@ -98,16 +94,12 @@ def _sinusoid_variant(n: int, d: int, base: float = 10000.0, *, first: int = 0, 
 
 
 SINUSOID_MISTAKES = {hint: partial(_sinusoid_variant, **knob) for hint, knob in {
-    "Even dimensions hold the sine and odd dimensions the cosine; yours are the other way round.": {"swap": True},
-    "Interleave: dimension 2i holds the sine and 2i+1 the cosine of pair i; yours has all the sines first.":
-        {"interleave": False},
-    "Your frequencies fall too slowly: the exponent of pair i is -2i/d_model, and yours is half of that.":
-        {"exponent": 1.0},
-    "Your frequencies fall too fast: if your i counts dimensions (0, 2, 4, ...), the factor 2 is in there twice.":
-        {"exponent": 4.0},
-    "Your frequencies grow with i, but ω_i = base^(-2i/d_model) shrinks: check the sign of the exponent.":
-        {"exponent": -2.0},
-    "All your pairs turn at ω_i = 1: computed with whole numbers, 2i // d_model is 0 for every pair.": {"exponent": 0},
+    "Even dimensions hold the sine, odd ones the cosine; yours are the other way round.": {"swap": True},
+    "Interleave: dimension 2i holds sin, 2i+1 cos of pair i; yours has all the sines first.": {"interleave": False},
+    "Your frequencies fall too slowly: pair i's exponent is -2i/d_model; yours is half of that.": {"exponent": 1.0},
+    "Your frequencies fall too fast: if your i counts dimensions, the factor 2 is in there twice.": {"exponent": 4.0},
+    "Your ω_i grow with i, but base^(-2i/d_model) shrinks: check the sign of the exponent.": {"exponent": -2.0},
+    "All pairs turn at ω_i = 1: with whole numbers, 2i // d_model is 0 for every pair.": {"exponent": 0.0},
     "The sine and the cosine of a pair share one frequency ω_i; your odd dimensions have their own.": {"pairs": False},
     "Row p is position p, and positions start at 0: your first row is position 1.": {"first": 1},
     "Use the base argument: your table is the one for base 10000 whatever base is.": {"keep_base": False},
@@ -141,21 +133,6 @@ def _check_rows(got: Any, table: torch.Tensor, seq_len: int, call: str) -> None:
     raise c.Hint(f"{call}: {problem} (it should be rows 0..{seq_len - 1} of your table).")
 
 
-def _check_past_the_table(got: Any, call: str, context_length: int) -> None:
-    """A sequence longer than the table must raise a ValueError that names context_length."""
-    if isinstance(got, ValueError):
-        c.expect(str(context_length) in str(got), f"{call} raised ValueError({str(got)!r}); good, but say how long the "
-                 f"table is (context_length={context_length}) so that the reader knows the limit.")
-        return
-    c.expect(not isinstance(got, IndexError), f"{call} raised PyTorch's own IndexError ({got}), which does not say "
-             "what is wrong. Check seq_len yourself and raise a ValueError that names context_length.")
-    c.expect(not isinstance(got, Exception), f"{call} raised {type(got).__name__}: {got}. Past the table, raise a "
-             "ValueError that names context_length.")
-    shown = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
-    raise c.Hint(f"{call} returned {shown} without an error, but the table has only {context_length} rows. Raise a "
-                 "ValueError instead of clamping, repeating or cutting rows.")
-
-
 @c.exercise("3.6")
 def _learned_positions_module(answer: Any) -> None:
     c.expect(isinstance(answer, type) and issubclass(answer, nn.Module),
@@ -183,11 +160,20 @@ def _learned_positions_module(answer: Any) -> None:
                                2 * context_length + 3}):
             call = f"{where}({seq_len})"
             got = c.call_learner(partial(_outcome, module, seq_len), call)
-            if seq_len > context_length:
-                _check_past_the_table(got, call, context_length)
-                continue
-            c.expect(not isinstance(got, ValueError) or seq_len < context_length, f"{call} raised ValueError ({got}), "
-                     f"but a sequence of exactly context_length={context_length} tokens fits.")
-            if isinstance(got, Exception):
-                raise c.learner_crash(got, f"For {call} your code raised")
-            _check_rows(got, parameters[0], seq_len, call)
+            if seq_len <= context_length:
+                c.expect(not isinstance(got, ValueError) or seq_len < context_length, f"{call} raised ValueError "
+                         f"({got}), but a sequence of exactly context_length={context_length} tokens fits.")
+                if isinstance(got, Exception):
+                    raise c.learner_crash(got, f"For {call} your code raised")
+                _check_rows(got, parameters[0], seq_len, call)
+            elif isinstance(got, ValueError):  # past the table: right, if it says where the table ends
+                c.expect(str(context_length) in str(got), f"{call} raised ValueError({str(got)!r}); good, but say how "
+                         f"long the table is (context_length={context_length}) so that the reader knows the limit.")
+            else:
+                c.expect(not isinstance(got, IndexError), f"{call} raised PyTorch's own IndexError ({got}), which does "
+                         "not say what is wrong. Check seq_len yourself and raise a ValueError naming context_length.")
+                c.expect(not isinstance(got, Exception), f"{call} raised {type(got).__name__}: {got}. Past the table, "
+                         "raise a ValueError that names context_length.")
+                raise c.Hint(f"{call} returned {tuple(got.shape) if isinstance(got, torch.Tensor) else type(got)} "
+                             f"without an error, but the table has only {context_length} rows. Raise a ValueError "
+                             "instead of clamping, repeating or cutting rows.")
