@@ -1,6 +1,5 @@
-"""Checkers for Lecture 2's exercises: one-hot cost, nn.Embedding's parameters, reordered sentences, three build-its
-(a token table tied to the output layer; nearest neighbours by cosine similarity; the lookup as one-hot times the
-table), and one prediction."""
+"""Checkers for Lecture 2's exercises: one-hot cost, nn.Embedding's size, reordered sentences, a tied token table,
+nearest neighbours by cosine and the lookup as one-hot times the table (build-its), and one prediction (2.p)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,14 +18,11 @@ from helpers.exercises.model_sizes import GPT2_D_MODEL, GPT2_VOCAB
 c.prediction("2.p", ["A", "B", "C"])
 TOKENS = 4 * 512  # 2.1: batch 4, seq_len 512
 c.values({
-    "2.1": c.Value(TOKENS * GPT2_VOCAB * 4, "The number of bytes", "Multiply batch, seq_len, the vocabulary size and "
-                   "the bytes per float32.", {TOKENS * GPT2_D_MODEL * 4: "That is the size of the embedded vectors. A "
-                                              "one-hot vector has one entry per vocabulary token.",
-                                              TOKENS * GPT2_VOCAB: "That counts numbers, not bytes: each float32 "
-                                                                   "takes 4 bytes."}),
-    "2.2": c.Value(GPT2_VOCAB * GPT2_D_MODEL, "The number of parameters", "The weight has one row of 768 numbers per "
-                   "vocabulary token.", {GPT2_VOCAB * GPT2_D_MODEL + GPT2_D_MODEL: "An embedding has no bias: only "
-                                                                                   "the table itself."}),
+    "2.1": c.Value(TOKENS * GPT2_VOCAB * 4, "The number of bytes", "Multiply batch, seq_len, vocab size, 4 bytes.", {
+        TOKENS * GPT2_D_MODEL * 4: "That is the size of the embedded vectors; a one-hot vector has vocab size entries.",
+        TOKENS * GPT2_VOCAB: "That counts numbers, not bytes: each float32 takes 4 bytes."}),
+    "2.2": c.Value(GPT2_VOCAB * GPT2_D_MODEL, "The number of parameters", "One row of 768 numbers per token.",
+                   {GPT2_VOCAB * GPT2_D_MODEL + GPT2_D_MODEL: "An embedding has no bias: only the table itself."}),
 })
 
 
@@ -59,14 +55,12 @@ def _tied_embedding(answer: Any) -> None:
         c.expect(callable(getattr(model, "logits", None)), f"{made} has no method logits(hidden): add one.")
         parameters = [p for p in model.parameters() if p.requires_grad]
         shapes = [tuple(p.shape) for p in parameters]
-        c.expect(parameters, f"{made} has no trainable parameter: wrap the table in torch.nn.Parameter (a plain "
-                             "tensor attribute is not trained, and .to(device) does not move it).")
+        c.expect(parameters, f"{made} has no trainable parameter: wrap the table in torch.nn.Parameter.")
         c.expect(len(parameters) == 1, f"{made} has {len(parameters)} trainable tensors of shapes {shapes}; a tied "
                                        "module has one, the table, reused as the output layer (no weight, no bias).")
-        c.expect(shapes[0] == (vocab_size, d_model), f"{made}'s table has shape {shapes[0]}; it should be (vocab_size, "
-                                                     f"d_model) = {(vocab_size, d_model)}.")
         table = parameters[0]
-        c.expect(table.dtype == torch.float32, f"{made}'s table is {table.dtype}; make it float32 (nn.Embedding's).")
+        c.expect(shapes[0] == (vocab_size, d_model) and table.dtype == torch.float32, f"{made}'s table is {shapes[0]}, "
+                 f"{table.dtype}; make it (vocab_size, d_model) = {(vocab_size, d_model)}, float32 (as nn.Embedding).")
         ids, hidden, targets = (torch.randint(vocab_size, shape, generator=generator),
                                 torch.randn(*shape, d_model, generator=generator),
                                 torch.randint(vocab_size, shape, generator=generator))
@@ -81,13 +75,11 @@ def _tied_embedding(answer: Any) -> None:
         if torch.allclose(got, _tied_gradient(weight, ids, targets), atol=1e-6):
             continue
         where = f"For {made}, ids of shape {shape}, the loss cross_entropy(logits(forward(ids)), targets)"
-        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, output=False), atol=1e-6),
-                 f"{where}: only the looked-up rows got a gradient. The output side must send one to every row: use "
-                 "the table itself in logits (no .detach(), no torch.no_grad(), no copy).")
-        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, lookup=False), atol=1e-6),
-                 f"{where}: the lookup sent no gradient. forward must return rows of the table itself, not of a copy.")
-        raise c.Hint(f"{where}: the table's gradient differs from nn.Embedding's with the same weights. Check that "
-                     "forward and logits use the one table with no other change.")
+        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, output=False), atol=1e-6), f"{where}: "
+                 "only the looked-up rows got a gradient: use the table itself in logits (no .detach(), no copy).")
+        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, lookup=False), atol=1e-6), f"{where}: "
+                 "the lookup sent no gradient: forward must return rows of the table itself, not of a copy.")
+        raise c.Hint(f"{where}: the table's gradient differs from nn.Embedding's with the same weights.")
     torch.manual_seed(0)
     spread = next(c.call_learner(answer, "TiedEmbedding(200, 16)", 200, 16).parameters()).detach().std().item()
     c.expect(0.8 < spread < 1.25, f"TiedEmbedding(200, 16)'s table has standard deviation {spread:.3g}; start it as "
@@ -119,41 +111,33 @@ def _ranked(similarity: torch.Tensor, query: int, k: int, keep_query: bool = Fal
 
 
 def _any_tie_order(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function`'s neighbours, replaced by the reference's when they are a right answer with rows of equal cosine in
-    another order (distinct ids, not the query, cosines equal to the best ones and decreasing)."""
+    """`function`'s neighbours, replaced by the reference's when they are a right answer that orders rows of equal
+    cosine differently (distinct ids, not the query, cosines equal to the best ones)."""
     def wrapped(table: torch.Tensor, query: int, k: int) -> Any:
         got, expected = function(table, query, k), nearest_neighbours(table.clone(), query, k)
-        if (not isinstance(got, torch.Tensor) or got.shape != expected.shape or not got.numel() or got.is_meta
-                or got.dtype.is_floating_point or got.dtype.is_complex or got.dtype == torch.bool):
+        if not (isinstance(got, torch.Tensor) and got.shape == expected.shape and not got.is_meta
+                and not (got.is_floating_point() or got.is_complex() or got.dtype == torch.bool)):
             return got
-        ids = got.detach().cpu().long().tolist()
-        if len(set(ids)) != len(ids) or query in ids or min(ids) < 0 or max(ids) >= len(table):
-            return got
-        mine, best = _cosines(table, query)[ids], _cosines(table, query)[expected]
+        ids, cosines = got.tolist(), _cosines(table, query)
+        valid = len(set(ids)) == len(ids) and all(0 <= i < len(table) and i != query for i in ids)
         tolerance = 1e-6 if table.dtype == torch.float64 else 1e-5
-        right = torch.allclose(mine, best, atol=tolerance, rtol=0) and bool((mine[1:] <= mine[:-1] + tolerance).all())
-        return expected if right else got
+        return expected if valid and torch.allclose(cosines[ids], cosines[expected], atol=tolerance, rtol=0) else got
     return wrapped
 
 
 def _neighbour_cases() -> list[c.Case]:
-    long_vector = torch.tensor([[1, 0], [1, 0.2], [5, 3], [0, 1], [-1, 0]])       # row 2 is long but less aligned
-    zero_query = torch.tensor([[1.0, 2, 0], [0, 0, 0], [3, -1, 2], [-2, 0, 1]])
-    cases = [((long_vector, 0, 3), "rows [[1, 0], [1, 0.2], [5, 3], [0, 1], [-1, 0]], query=0, k=3)"),
-             ((torch.tensor([[3.0, 4], [1, 0], [3, 4], [0, 1], [-4, 3]]), 2, 2), "rows [[3, 4], [1, 0], [3, 4], [0, "
-              "1], [-4, 3]], query=2, k=2) (row 0 is the same vector as the query row 2)"),
-             ((long_vector, 1, 10), "a table of 5 rows, query=1, k=10) (k is larger than the 4 other rows)"),
-             ((torch.tensor([[1, 1], [0, 0], [-1, 0.5], [2, 1.5], [-1, -1]]), 0, 4), "rows [[1, 1], [0, 0], [-1, "
-              "0.5], [2, 1.5], [-1, -1]], query=0, k=4) (row 1 is a zero vector)"),
-             ((zero_query, 1, 2), "a table of 4 rows whose row 1 is all zeros, query=1, k=2) (every cosine with a "
-              "zero vector is 0)"),
-             ((torch.tensor([[0.5, -2.0]]), 0, 3), "a table of 1 row, query=0, k=3) (there is no other row)"),
-             ((long_vector, 3, 0), "a table of 5 rows, query=3, k=0)"),
-             ((long_vector.double(), 4, 2), "a float64 table of 5 rows, query=4, k=2)")]
-    generator = torch.Generator().manual_seed(2)
+    generator, some = torch.Generator().manual_seed(2), [[1, 0], [1, 0.2], [5, 3], [0, 1], [-1, 0]]  # row 2: long
+    fixed = [(some, 0, 3, ""), ([[3, 4], [1, 0], [3, 4], [0, 1], [-4, 3]], 2, 2, " (row 0 is the query row 2 again)"),
+             (some, 1, 10, " (k is larger than the 4 other rows)"), (some, 3, 0, ""),
+             ([[1, 1], [0, 0], [-1, 0.5], [2, 1.5], [-1, -1]], 0, 4, " (row 1 is a zero vector)"),
+             ([[1, 2, 0], [0, 0, 0], [3, -1, 2], [-2, 0, 1]], 1, 2, " (every cosine with a zero vector is 0)"),
+             ([[0.5, -2]], 0, 3, " (there is no other row)")]
+    cases = [((torch.tensor(rows, dtype=torch.float), query, k), f"rows {rows}, query={query}, k={k}){note}")
+             for rows, query, k, note in fixed] + [((torch.tensor(some).double(), 4, 2), f"rows {some} in float64, "
+                                                                                        "query=4, k=2)")]
     for vocab_size, d_model, k in [(20, 8, 5), (50, 16, 7), (7, 3, 6)]:
-        table = torch.randn(vocab_size, d_model, generator=generator)
-        query = int(torch.randint(vocab_size, (1,), generator=generator))
+        table, query = torch.randn(vocab_size, d_model, generator=generator), int(torch.randint(vocab_size, (1,),
+                                                                                                generator=generator))
         cases.append(((table, query, k), f"a random table of shape ({vocab_size}, {d_model}), query={query}, k={k})"))
     return [c.Case(args, label=f"nearest_neighbours({label}") for args, label in cases]
 
@@ -163,11 +147,9 @@ NEIGHBOUR_MISTAKES = {
     "win.": lambda table, query, k: _ranked(table @ table[query], query, k),
     "Leave the query row itself out: its cosine with itself is 1, the largest possible.":
         lambda table, query, k: _ranked(_cosines(table, query), query, k, keep_query=True),
-    "Don't assume the query comes first and drop the first hit: another row can have cosine 1 too (or every "
-    "cosine can be 0). Remove the query by its index.":
+    "Don't drop the first hit: another row can have cosine 1 too (or all 0). Remove the query by its index.":
         lambda table, query, k: _ranked(_cosines(table, query), query, k + 1, keep_query=True)[1:],
-    "A zero vector has length 0, and dividing by it gives NaN. Treat its cosine as 0: divide by the length "
-    "clamped to a small minimum (as F.normalize does).":
+    "A zero vector has length 0, and dividing by it gives NaN: divide by the length clamped to a small minimum.":
         lambda table, query, k: _ranked(table @ table[query] / (table.norm(dim=1) * table[query].norm()), query, k),
 }
 
@@ -184,38 +166,35 @@ def one_hot_lookup(table: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
 
 
 LOOKUP_MISTAKES = {
-    "Multiply by the table itself, shape (vocab_size, d_model), not by its transpose: each one-hot row picks one "
-    "row of the table.": lambda table, ids: F.one_hot(ids, len(table)).to(table.dtype) @ table.T,
-    "The result is transposed: the one-hot tensor needs one row per id and one column per vocabulary entry, "
-    "(..., vocab_size), and it comes first: one_hot @ table.":
+    "Multiply by the table (vocab_size, d_model), not by its transpose: each one-hot row picks a row.":
+        lambda table, ids: F.one_hot(ids, len(table)).to(table.dtype) @ table.T,
+    "The result is transposed: one-hot rows (..., vocab_size) come first, one_hot @ table.":
         lambda table, ids: table.T @ F.one_hot(ids.reshape(-1), len(table)).to(table.dtype).T,
     "Keep the shape of ids: the result has shape ids.shape + (d_model,), so reshape the flat rows back.":
         lambda table, ids: F.one_hot(ids.reshape(-1), len(table)).to(table.dtype) @ table,
-    "Your function reads rows of the table by index (table[ids], index_select, F.embedding, nn.Embedding). The "
-    "exercise is to multiply one-hot rows with the table, which also multiplies the rows no id picks by 0, and "
-    "0 · inf = nan.": lambda table, ids: table[ids],
+    "Your function reads rows of the table by index (table[ids], index_select, F.embedding, ...). Multiply one-hot "
+    "rows with the table: that multiplies the rows no id picks by 0, and 0 · inf = nan.": lambda table, ids: table[ids],
 }
-IN_THE_TABLES_DTYPE = "Build the one-hot rows in the table's dtype (table.dtype): the result must be in it."
 
 
 def _lookup_cases() -> list[c.Case]:
-    generator = torch.Generator().manual_seed(5)
+    generator, inf = torch.Generator().manual_seed(5), float("inf")
     table = torch.randn(10, 3, generator=generator)
-    cases = [(torch.arange(16.0).reshape(4, 4), torch.tensor([2, 0, 2]), "torch.arange(16.0).reshape(4, 4), "
-              "torch.tensor([2, 0, 2])"), (table, torch.tensor([[1, 9, 4], [4, 0, 7]]), "a (10, 3) table, ids [[1, 9,"
-              " 4], [4, 0, 7]] of shape (2, 3)"), (table, torch.randint(10, (2, 2, 3), generator=generator), "a (10, "
-              "3) table, ids of shape (2, 2, 3)"), (table, torch.tensor(7), "a (10, 3) table, torch.tensor(7)) (one "
-              "id, shape ()"), (table, torch.zeros(0, dtype=torch.long), "a (10, 3) table, an empty id tensor of "
-              "shape (0,)"), (table.double(), torch.tensor([3, 3]), "a float64 (10, 3) table, torch.tensor([3, 3])")]
+    cases = [(torch.arange(16.0).reshape(4, 4), torch.tensor([2, 0, 2])), (table, torch.tensor([[1, 9, 4], [4, 0, 7]])),
+             (table, torch.randint(10, (2, 2, 3), generator=generator)), (table, torch.tensor(7)),
+             (table, torch.zeros(0, dtype=torch.long)), (table.double(), torch.tensor([3, 3]))]
     for vocab_size, d_model, shape in [(30, 5, (4, 7)), (3, 8, (6,)), (100, 2, (2, 5))]:
-        cases.append((torch.randn(vocab_size, d_model, generator=generator), torch.randint(vocab_size, shape,
-                      generator=generator), f"a random ({vocab_size}, {d_model}) table, random ids of shape {shape}"))
-    cases.append((torch.tensor([[1, 2, 3], [4, float("inf"), 6], [7, 8, 9], [10, 11, 12]]), torch.tensor([0, 3, 0]),
-                  "a (4, 3) table whose row 1, which no id picks, holds inf, torch.tensor([0, 3, 0])"))
-    return [c.Case((table, ids), label=f"one_hot_lookup({label})") for table, ids, label in cases]
+        cases.append((torch.randn(vocab_size, d_model, generator=generator),
+                      torch.randint(vocab_size, shape, generator=generator)))
+    cases.append((torch.tensor([[1, 2, 3], [4, inf, 6], [7, 8, 9], [10, 11, 12]]), torch.tensor([0, 3, 0])))
+    return [c.Case((table, ids), label=f"one_hot_lookup(a {str(table.dtype)[6:]} {tuple(table.shape)} table"
+                   f"{' whose row 1, which no id picks, holds inf' if table.isinf().any() else ''}, ids"
+                   f"{f' {ids.tolist()}' if ids.numel() <= 6 else ''} of shape {tuple(ids.shape)})")
+            for table, ids in cases]
 
 
 @c.exercise("2.6")
 def _one_hot_lookup(answer: Any) -> None:
-    c.check_function(answer, one_hot_lookup, _lookup_cases(), "one_hot_lookup",
-                     {IN_THE_TABLES_DTYPE: one_hot_lookup, **LOOKUP_MISTAKES}, exact_dtype=True)
+    c.check_function(answer, one_hot_lookup, _lookup_cases(), "one_hot_lookup", exact_dtype=True, mistakes={
+        "Build the one-hot rows in the table's dtype (table.dtype): the result must be in it.": one_hot_lookup,
+        **LOOKUP_MISTAKES})
