@@ -489,3 +489,27 @@ def test_a_tied_module_that_never_finishes_is_stopped_with_a_hint(capsys, monkey
     monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
     out = verdict(capsys, "2.3", learner)
     assert out.startswith("❌ Exercise 2.3: not yet.") and "still running after 0.5 s" in out
+
+
+class TransposedTable(Parameter):
+    def __init__(self, vocab_size, d_model):
+        super().__init__(d_model, vocab_size)
+
+
+class OutputGradientDoubled(Parameter):
+    """Right values, but the output side sends twice the gradient (the table counted twice, once detached)."""
+
+    def logits(self, hidden):
+        return hidden @ (2 * self.weight - self.weight.detach()).T
+
+
+@pytest.mark.parametrize("exercise_id, answer, words", [
+    ("2.1", 12345, "Multiply batch, seq_len, vocab size, 4 bytes"),
+    ("2.2", 768, "One row of 768 numbers per token"),
+    ("2.3", TransposedTable, "make it (vocab_size, d_model) = (10, 4), float32"),
+    ("2.3", OutputGradientDoubled, "the table's gradient differs from nn.Embedding's"),
+    ("2.4", "3 4 5 0 1 2 6", "should be of type list or tuple"),
+])
+def test_other_wrong_answers_get_the_general_hint(capsys, exercise_id, answer, words):
+    out = verdict(capsys, exercise_id, answer)
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out
