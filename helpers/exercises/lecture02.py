@@ -26,21 +26,20 @@ c.values({
 })
 
 
-def _gradient(table: torch.Tensor, forward: Callable, logits: Callable, ids: torch.Tensor, targets: torch.Tensor,
-              ) -> torch.Tensor:
-    """The gradient `table` gets from one next-token loss, cross_entropy(logits(forward(ids)), targets)."""
+def _gradient(table: torch.Tensor, model: Any, ids: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The gradient the learner's `table` gets from the loss cross_entropy(model.logits(model(ids)), targets)."""
     table.grad = None
-    scores = logits(forward(ids))
+    scores = model.logits(model(ids))
     F.cross_entropy(scores.reshape(-1, scores.shape[-1]), targets.reshape(-1)).backward()
     return torch.zeros_like(table) if table.grad is None else table.grad.clone()
 
 
-def _tied_gradient(weight: torch.Tensor, ids: torch.Tensor, targets: torch.Tensor, lookup: bool = True,
-                   output: bool = True) -> torch.Tensor:
-    """nn.Embedding's gradient when its table also makes the logits; either side can be cut off, as mistakes do."""
-    table = weight.detach().clone().requires_grad_()
-    rows, scores = (table if lookup else table.detach()), (table if output else table.detach())
-    return _gradient(table, lambda i: rows[i], lambda hidden: hidden @ scores.T, ids, targets)
+def _tied_gradients(weight: torch.Tensor, ids: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """The gradients a tied table `weight` gets through the lookup and through the logits (a tied module: their sum)."""
+    lookup, output = weight.clone().requires_grad_(), weight.clone().requires_grad_()
+    scores = lookup[ids] @ output.T
+    return torch.autograd.grad(F.cross_entropy(scores.reshape(-1, scores.shape[-1]), targets.reshape(-1)),
+                               (lookup, output))
 
 
 @c.exercise("2.3")
@@ -70,15 +69,15 @@ def _tied_embedding(answer: Any) -> None:
             with torch.no_grad():
                 problem = c.difference(c.call_learner(method, call, given), expected, 1e-5)
             c.expect(problem is None, f"For {call}: {problem}.")
-        got = c.call_learner(partial(_gradient, table, model, model.logits, ids, targets),
-                             f"For {made}, computing the loss's gradient,")
-        if torch.allclose(got, _tied_gradient(weight, ids, targets), atol=1e-6):
+        got = c.call_learner(partial(_gradient, table, model, ids, targets), f"For {made}, computing the gradient,")
+        lookup, output = _tied_gradients(weight, ids, targets)
+        if torch.allclose(got, lookup + output, atol=1e-6):
             continue
         where = f"For {made}, ids of shape {shape}, the loss cross_entropy(logits(forward(ids)), targets)"
-        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, output=False), atol=1e-6), f"{where}: "
-                 "only the looked-up rows got a gradient: use the table itself in logits (no .detach(), no copy).")
-        c.expect(not torch.allclose(got, _tied_gradient(weight, ids, targets, lookup=False), atol=1e-6), f"{where}: "
-                 "the lookup sent no gradient: forward must return rows of the table itself, not of a copy.")
+        c.expect(not torch.allclose(got, lookup, atol=1e-6), f"{where}: only the looked-up rows got a gradient: use "
+                                                             "the table itself in logits (no .detach(), no copy).")
+        c.expect(not torch.allclose(got, output, atol=1e-6), f"{where}: the lookup sent no gradient: forward must "
+                                                             "return rows of the table itself, not of a copy.")
         raise c.Hint(f"{where}: the table's gradient differs from nn.Embedding's with the same weights.")
     torch.manual_seed(0)
     spread = next(c.call_learner(answer, "TiedEmbedding(200, 16)", 200, 16).parameters()).detach().std().item()
