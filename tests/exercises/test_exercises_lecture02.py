@@ -237,8 +237,8 @@ def test_2_3_right_modules_pass(capsys, answer):
     (Float64Table, "float64"),
     (FlattensIds, "(ids of shape ()): expected shape (3,)"),
     (ScaledRows, "(ids of shape (4,)): the shape is right"),
-    (ScalesHiddenInPlace, "changed its input number 1 in place"),
-    (ZeroesIdsInPlace, "changed its input number 1 in place"),
+    (ScalesHiddenInPlace, "changed its input hidden in place"),
+    (ZeroesIdsInPlace, "changed its input ids in place"),
     (Parameter(3, 2), "Pass your class itself"),
     ("TiedEmbedding", "Pass your class itself"),
     (lambda vocab_size, d_model: None, "Pass your class itself"),
@@ -332,8 +332,8 @@ def test_2_5_and_2_6_inputs_changed_in_place_get_a_hint(capsys):
         table[0] = 0.0
         return result
 
-    for exercise_id, learner, name in [("2.5", normalises_the_table_in_place, "`table`"),
-                                       ("2.6", zeroes_the_ids, "`ids`"), ("2.6", writes_into_the_table, "`table`")]:
+    for exercise_id, learner, name in [("2.5", normalises_the_table_in_place, "table"),
+                                       ("2.6", zeroes_the_ids, "ids"), ("2.6", writes_into_the_table, "table")]:
         out = verdict(capsys, exercise_id, learner)
         assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and f"changed its input {name}" in out
 
@@ -380,11 +380,11 @@ def test_2_6_crashes_become_hints_naming_the_case(capsys, learner, words):
 
 
 @pytest.mark.parametrize("learner, words", [
-    (lambda table, ids: F.one_hot(ids, len(table)).float() @ table.float(), "For a float64 table your function "
-                                                                           "returned float32"),
-    (lambda table, ids: lecture02.one_hot_lookup(table, ids).long(), "float32 table your function returned int64"),
-    (lambda table, ids: lecture02.one_hot_lookup(table, ids).round().int(), "returned int32"),
-    (lambda table, ids: lecture02.one_hot_lookup(table, ids).half(), "returned float16"),
+    (lambda table, ids: F.one_hot(ids, len(table)).float() @ table.float(), "dtype should be float64; yours is "
+                                                                           "float32"),
+    (lambda table, ids: lecture02.one_hot_lookup(table, ids).long(), "dtype should be float32; yours is int64"),
+    (lambda table, ids: lecture02.one_hot_lookup(table, ids).round().int(), "yours is int32"),
+    (lambda table, ids: lecture02.one_hot_lookup(table, ids).half(), "yours is float16"),
 ])
 def test_2_6_result_in_another_dtype_gets_the_dtype_hint(capsys, learner, words):
     out = verdict(capsys, "2.6", learner)
@@ -395,7 +395,8 @@ def test_2_6_result_in_another_dtype_gets_the_dtype_hint(capsys, learner, words)
     lambda table, ids: (F.one_hot(ids, len(table)).to(table.dtype) @ table),
     lambda table, ids: torch.tensordot(F.one_hot(ids, len(table)).to(table.dtype), table, dims=1),
     lambda table, ids: (F.one_hot(ids.flatten(), len(table)).to(table.dtype) @ table).view(*ids.shape, table.shape[1]),
-], ids=["F.one_hot", "tensordot", "flatten and view"])
+    lambda table, ids: (F.one_hot(ids, len(table)).to(table.dtype)[..., None] * table).sum(-2),
+], ids=["F.one_hot", "tensordot", "flatten and view", "broadcast and sum"])
 def test_2_6_right_answers_in_other_styles_pass(capsys, learner):
     assert verdict(capsys, "2.6", learner) == "✅ Exercise 2.6: correct!\n"
 
@@ -488,3 +489,27 @@ def test_a_tied_module_that_never_finishes_is_stopped_with_a_hint(capsys, monkey
     monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
     out = verdict(capsys, "2.3", learner)
     assert out.startswith("❌ Exercise 2.3: not yet.") and "still running after 0.5 s" in out
+
+
+class TransposedTable(Parameter):
+    def __init__(self, vocab_size, d_model):
+        super().__init__(d_model, vocab_size)
+
+
+class OutputGradientDoubled(Parameter):
+    """Right values, but the output side sends twice the gradient (the table counted twice, once detached)."""
+
+    def logits(self, hidden):
+        return hidden @ (2 * self.weight - self.weight.detach()).T
+
+
+@pytest.mark.parametrize("exercise_id, answer, words", [
+    ("2.1", 12345, "Multiply batch, seq_len, vocab size, 4 bytes"),
+    ("2.2", 768, "One row of 768 numbers per token"),
+    ("2.3", TransposedTable, "make it (vocab_size, d_model) = (10, 4), float32"),
+    ("2.3", OutputGradientDoubled, "the table's gradient differs from nn.Embedding's"),
+    ("2.4", "3 4 5 0 1 2 6", "should be of type list or tuple"),
+])
+def test_other_wrong_answers_get_the_general_hint(capsys, exercise_id, answer, words):
+    out = verdict(capsys, exercise_id, answer)
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out

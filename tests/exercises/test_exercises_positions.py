@@ -139,8 +139,8 @@ def test_3_5_stub_and_non_functions(capsys):
 
 
 def test_3_5_checker_tries_fixed_edge_and_random_inputs():
-    from helpers.exercises.lecture03 import _sinusoid_cases
-    cases = _sinusoid_cases()
+    from helpers.exercises.lecture03 import sinusoid_cases
+    cases = sinusoid_cases()
     shapes = [case.args for case in cases]
     assert len(cases) >= 10 and (7, 2) in shapes and (1, 8) in shapes
     assert {case.kwargs.get("base", 10000.0) for case in cases} >= {10000.0, 2.0, 1e6}
