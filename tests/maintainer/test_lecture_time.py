@@ -19,6 +19,8 @@ def notebook_of(*cells):
 def test_counts_words_cells_and_exercises_by_kind(tmp_path):
     solution = nbformat.v4.new_markdown_cell("<details>never counted: five words here</details>")
     solution.metadata["tags"] = ["solution"]
+    rubric = nbformat.v4.new_markdown_cell("**Rubric.** never counted either")
+    rubric.metadata["tags"] = ["rubric"]
     setup = nbformat.v4.new_code_cell("import helpers\ndevice = helpers.setup()")
     setup.metadata["tags"] = ["setup"]
     path = tmp_path / "99_demo.ipynb"
@@ -31,7 +33,8 @@ def test_counts_words_cells_and_exercises_by_kind(tmp_path):
         nbformat.v4.new_code_cell('def f(x):\n    return x\n\nhelpers.check("9.2", f)'),
         solution, nbformat.v4.new_code_cell("   "),
         nbformat.v4.new_markdown_cell("## Going deeper\n\nsix seven eight"),
-        nbformat.v4.new_code_cell("y = 2")), path)
+        nbformat.v4.new_code_cell("y = 2"),
+        nbformat.v4.new_markdown_cell("## Homework\n\nafter the session, not counted"), rubric), path)
     time = lecture_time.lecture_time(path)
     assert (time.core.words, time.core.code_cells) == (9, 4)
     assert (time.core.predictions, time.core.value_exercises, time.core.build_its) == (1, 1, 1)
