@@ -44,6 +44,15 @@ def test_counts_words_cells_and_exercises_by_kind(tmp_path):
     assert time.core.alone_minutes == pytest.approx(9 / 150 + 4 + 2 + 3 + 8)
 
 
+def test_homework_is_not_counted_in_a_lecture_without_going_deeper(tmp_path):
+    path = tmp_path / "98_demo.ipynb"
+    nbformat.write(notebook_of(
+        nbformat.v4.new_markdown_cell("## Recap\n\none two"),
+        nbformat.v4.new_markdown_cell("## Homework\n\nthree four five"), nbformat.v4.new_code_cell("x = 1")), path)
+    time = lecture_time.lecture_time(path)
+    assert (time.core.words, time.core.code_cells, time.deeper.words, time.deeper.code_cells) == (3, 0, 0, 0)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_core_path_fits_a_90_minute_session(path):
     time = lecture_time.lecture_time(path)
