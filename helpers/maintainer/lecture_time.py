@@ -9,8 +9,7 @@ than the setup cell.
   in the room = words / 120 (spoken) + 1 min per code cell + 3 min per predict-then-run question (a class vote)
   alone       = words / 150 (read)   + 1 min per code cell + 2 min per prediction + 3 min per value exercise
                 + 8 min per build-it exercise
-A core path fits a 90-minute session when it takes at most 75 minutes in the room and
-90 minutes alone.
+A core path fits a 90-minute session when it takes at most 75 minutes in the room and 90 minutes alone.
 """
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ class Slide:
     pages: list[list[Block]] = field(default_factory=lambda: [[]])
 
 
-def core_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+def deck_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """The cells a room sees: the core path and the homework (not Going deeper), without hidden or kernel-only
     cells (the rubric is hidden)."""
     kept = []
@@ -205,7 +205,7 @@ def heading(cell: nbformat.NotebookNode) -> tuple[int, str, str] | None:
 def build_slides(notebook: nbformat.NotebookNode) -> list[Slide]:
     """Group the core cells under their headings and pack each group into pages that fit the slide."""
     slides: list[Slide] = []
-    for cell in core_cells(notebook):
+    for cell in deck_cells(notebook):
         head = heading(cell)
         if head and head[0] <= 2 or not slides:
             level, title, rest = head or (2, "", cell.source)

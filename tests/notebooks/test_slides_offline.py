@@ -125,7 +125,7 @@ def test_deck_holds_the_core_path_and_homework_with_talking_points_as_notes(path
     for cell in notebook.cells:
         if {"solution", "rubric"} & set(cell.metadata.get("tags", [])):
             assert cell.source.strip()[:60] not in deck
-    headings = [c for c in slides.core_cells(notebook) if c.cell_type == "markdown" and c.source.startswith("## ")]
+    headings = [c for c in slides.deck_cells(notebook) if c.cell_type == "markdown" and c.source.startswith("## ")]
     for cell in headings:
         points = cell.metadata.get("lecturer", {}).get("talking_points", [])
         if re.match(r"## \d", cell.source):      # every numbered section carries the lecturer's talking points
