@@ -2,14 +2,14 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.lecture_time [notebooks/NN_name.ipynb ...]
 
-The core path is everything before the `## Going deeper` heading. Words are the whitespace-separated words (with
+The core path is everything before the `## Going deeper` heading (or before `## Homework` in a lecture without
+one); the homework, at the end of the notebook, is not counted. Words are the whitespace-separated words (with
 a letter or digit) of Markdown cells (solutions and rubrics excluded); code cells are the non-empty ones other
 than the setup cell.
   in the room = words / 120 (spoken) + 1 min per code cell + 3 min per predict-then-run question (a class vote)
   alone       = words / 150 (read)   + 1 min per code cell + 2 min per prediction + 3 min per value exercise
                 + 8 min per build-it exercise
-Homework is not counted. A core path fits a 90-minute session when it takes at most 75 minutes in the room and
-90 minutes alone.
+A core path fits a 90-minute session when it takes at most 75 minutes in the room and 90 minutes alone.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 from helpers.course import NOTEBOOKS_DIR
+from helpers.maintainer.notebook_parts import CORE, DEEPER, cell_parts
 
 ROOM_WORDS_PER_MINUTE, ALONE_WORDS_PER_MINUTE = 120, 150
 MINUTES_PER_CODE_CELL = 1.0
@@ -29,7 +30,6 @@ ROOM_MINUTES_PER_PREDICTION, ALONE_MINUTES_PER_PREDICTION = 3, 2
 MINUTES_PER_VALUE_EXERCISE, MINUTES_PER_BUILD_IT = 3, 8
 ROOM_LIMIT, ALONE_LIMIT = 75, 90
 NOT_COUNTED_TAGS = {"setup", "solution", "rubric"}
-GOING_DEEPER = re.compile(r"^##\s+Going deeper", re.MULTILINE)
 CHECK_CALL = re.compile(r"helpers\.check\(\s*[\"'][^\"']+[\"']\s*,\s*(\w+)")
 WORD = re.compile(r"\S*\w\S*")     # a word holds a letter or digit (not "#", "|" or "---")
 FUNCTION_DEF = re.compile(r"^\s*(?:def|class)\s+(\w+)", re.MULTILINE)
@@ -88,19 +88,17 @@ class LectureTime:
 
 
 def lecture_time(path: Path) -> LectureTime:
-    """Count a notebook's core path, per core section (each `## ` heading), and Going deeper."""
+    """Count a notebook's core path, per core section (each `## ` heading), and Going deeper (not the homework)."""
     notebook = nbformat.read(path, as_version=4)
-    core, deeper, in_deeper = Part("core path"), Part("Going deeper"), False
+    core, deeper = Part(CORE), Part(DEEPER)
     sections: list[Part] = [Part("(opening)")]
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown" and GOING_DEEPER.search(cell.source):
-            in_deeper = True
-        if in_deeper:
+    for part, cell in cell_parts(notebook):
+        if part == DEEPER:
             deeper = deeper.plus(cell)
-            continue
-        if cell.cell_type == "markdown" and cell.source.startswith("## "):
-            sections.append(Part(cell.source.splitlines()[0][3:].strip()))
-        core, sections[-1] = core.plus(cell), sections[-1].plus(cell)
+        elif part == CORE:
+            if cell.cell_type == "markdown" and cell.source.startswith("## "):
+                sections.append(Part(cell.source.splitlines()[0][3:].strip()))
+            core, sections[-1] = core.plus(cell), sections[-1].plus(cell)
     return LectureTime(path.stem, core, tuple(s for s in sections if s.words or s.code_cells), deeper)
 
 

@@ -2,8 +2,9 @@
 
 Usage (from the repository root):  python -m helpers.maintainer.slides [notebooks/NN_name.ipynb ...] [--out DIR]
 
-A deck holds the lecture's core path (everything before `## Going deeper`) with its stored outputs. It hides
-what a room does not need: the setup cell, prompts, the code of cells that draw a figure, live widgets (their
+A deck holds the lecture's core path (everything before `## Going deeper`) with its stored outputs, and closes
+with the homework (`## Homework`, at the end of the notebook) so the lecturer can set it. It hides what a room
+does not need: the setup cell, prompts, the code of cells that draw a figure, live widgets (their
 static picture stays), solutions and rubrics. Each `#`/`##` heading starts a slide; what does not fit on a
 1280x720 slide continues on a sub-slide below. The talking points stored on each section heading
 (`cell.metadata["lecturer"]["talking_points"]`) become speaker notes (press S). reveal.js 5 (MIT, vendored from
@@ -34,6 +35,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from helpers.course import NOTEBOOKS_DIR, ROOT
+from helpers.maintainer.notebook_parts import DEEPER, cell_parts
 
 REVEAL_DIR = Path(__file__).resolve().parent / "reveal"
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
@@ -47,7 +49,6 @@ MAX_OUTPUT_LINES = 14                # longer printed output is cut on the slide
 PROSE_PX, CODE_PX, OUTPUT_PX = 24, 19, 18
 FIGURE_TEXT_PX = 12                  # the smallest text inside a figure (tick labels), as shown on the slide
 HIDDEN_TAGS = {"setup", "solution", "rubric"}
-GOING_DEEPER = re.compile(r"^#{1,2}\s+Going deeper", re.MULTILINE)
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -69,12 +70,13 @@ class Slide:
     pages: list[list[Block]] = field(default_factory=lambda: [[]])
 
 
-def core_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """The cells a room sees: the core path (before `## Going deeper`), without hidden or kernel-only cells."""
+def deck_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The cells a room sees: the core path and the homework (not Going deeper), without hidden or kernel-only
+    cells (the rubric is hidden)."""
     kept = []
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown" and GOING_DEEPER.search(cell.source):
-            break
+    for part, cell in cell_parts(notebook):
+        if part == DEEPER:
+            continue
         if HIDDEN_TAGS & set(cell.metadata.get("tags", [])) or not cell.source.strip():
             continue
         if cell.cell_type == "code" and any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", [])):
@@ -203,7 +205,7 @@ def heading(cell: nbformat.NotebookNode) -> tuple[int, str, str] | None:
 def build_slides(notebook: nbformat.NotebookNode) -> list[Slide]:
     """Group the core cells under their headings and pack each group into pages that fit the slide."""
     slides: list[Slide] = []
-    for cell in core_cells(notebook):
+    for cell in deck_cells(notebook):
         head = heading(cell)
         if head and head[0] <= 2 or not slides:
             level, title, rest = head or (2, "", cell.source)

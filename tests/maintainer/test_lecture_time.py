@@ -19,6 +19,8 @@ def notebook_of(*cells):
 def test_counts_words_cells_and_exercises_by_kind(tmp_path):
     solution = nbformat.v4.new_markdown_cell("<details>never counted: five words here</details>")
     solution.metadata["tags"] = ["solution"]
+    rubric = nbformat.v4.new_markdown_cell("**Rubric.** never counted either")
+    rubric.metadata["tags"] = ["rubric"]
     setup = nbformat.v4.new_code_cell("import helpers\ndevice = helpers.setup()")
     setup.metadata["tags"] = ["setup"]
     path = tmp_path / "99_demo.ipynb"
@@ -31,7 +33,8 @@ def test_counts_words_cells_and_exercises_by_kind(tmp_path):
         nbformat.v4.new_code_cell('def f(x):\n    return x\n\nhelpers.check("9.2", f)'),
         solution, nbformat.v4.new_code_cell("   "),
         nbformat.v4.new_markdown_cell("## Going deeper\n\nsix seven eight"),
-        nbformat.v4.new_code_cell("y = 2")), path)
+        nbformat.v4.new_code_cell("y = 2"),
+        nbformat.v4.new_markdown_cell("## Homework\n\nafter the session, not counted"), rubric), path)
     time = lecture_time.lecture_time(path)
     assert (time.core.words, time.core.code_cells) == (9, 4)
     assert (time.core.predictions, time.core.value_exercises, time.core.build_its) == (1, 1, 1)
@@ -39,6 +42,15 @@ def test_counts_words_cells_and_exercises_by_kind(tmp_path):
     assert [s.title for s in time.sections] == ["(opening)", "1. A section"]
     assert time.core.room_minutes == pytest.approx(9 / 120 + 4 + 3)
     assert time.core.alone_minutes == pytest.approx(9 / 150 + 4 + 2 + 3 + 8)
+
+
+def test_homework_is_not_counted_in_a_lecture_without_going_deeper(tmp_path):
+    path = tmp_path / "98_demo.ipynb"
+    nbformat.write(notebook_of(
+        nbformat.v4.new_markdown_cell("## Recap\n\none two"),
+        nbformat.v4.new_markdown_cell("## Homework\n\nthree four five"), nbformat.v4.new_code_cell("x = 1")), path)
+    time = lecture_time.lecture_time(path)
+    assert (time.core.words, time.core.code_cells, time.deeper.words, time.deeper.code_cells) == (3, 0, 0, 0)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

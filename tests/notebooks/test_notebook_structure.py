@@ -7,6 +7,7 @@ import pytest
 
 from helpers.course import BADGE_CELL_TAG, LECTURES, NOTEBOOKS_DIR, SETUP_CELL_TAG, badge_markdown, setup_cell_source
 from helpers.exercises.checking import registered_exercises
+from helpers.maintainer.notebook_parts import HOMEWORK, cell_parts
 from helpers.maintainer.record import tagged_cell
 from notebook_code import solution_code
 
@@ -68,6 +69,23 @@ def test_lecture_sections_and_exercises(name):
     assert len(exercises) >= 3 and solved == exercises, f"exercises without a solution: {exercises - solved}"
     registered = set(registered_exercises())
     assert used <= registered, f"register checkers for {used - registered}"
+
+
+@pytest.mark.parametrize("name", PRESENT)
+def test_sections_come_in_order_and_the_homework_with_its_rubric_comes_last(name):
+    """Core sections, misconceptions, exercises, recap, Going deeper (optional), then the homework for after the
+    session and its rubric: the last two cells, outside the core path that the slides and the time estimate use."""
+    notebook = load(name)
+    cells = notebook.cells
+    order = ["## Common misconceptions", "## Exercises", "## Recap", "## Going deeper", "## Homework"]
+    headings = [c.source.splitlines()[0].strip() for c in cells if c.cell_type == "markdown" and c.source.strip()]
+    present = [h for h in headings if h in order]
+    assert present == [h for h in order if h in present] and "## Homework" in present, f"sections in order {present}"
+    homework = [cell for part, cell in cell_parts(notebook) if part == HOMEWORK]
+    assert len(homework) == 2 and homework == cells[-2:], "the homework and its rubric are the notebook's last cells"
+    assert "rubric" in homework[1].metadata.get("tags", [])
+    recap = next(c.source for c in cells if c.source.startswith("## Recap"))
+    assert "Homework for after the session is at the end of this notebook." in recap
 
 
 @pytest.mark.parametrize("name", PRESENT)

@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from chromium import chromium_executable
 from helpers.course import NOTEBOOKS_DIR, ROOT
-from helpers.maintainer import slides
+from helpers.maintainer import notebook_parts, slides
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 ARTIFACTS = ROOT / "tests" / "artifacts" / "slides"
@@ -114,10 +114,10 @@ def test_deck_starts_offline_and_every_slide_fits(path, decks, browser):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
-def test_deck_holds_the_core_path_only_with_talking_points_as_notes(path):
+def test_deck_holds_the_core_path_and_homework_with_talking_points_as_notes(path):
     notebook = nbformat.read(path, as_version=4)
     deck = slides.render_deck(notebook, path.stem)
-    deeper = [c.source.splitlines()[0] for c in notebook.cells if slides.GOING_DEEPER.search(c.source)]
+    deeper = [c.source.splitlines()[0] for c in notebook.cells if notebook_parts.GOING_DEEPER_HEADING.search(c.source)]
     assert all(html.escape(heading.lstrip("# ")) + "</h2>" not in deck for heading in deeper)
     assert "<details>" not in deck
     setup = next(c.source for c in notebook.cells if "setup" in c.metadata.get("tags", []))
@@ -125,7 +125,7 @@ def test_deck_holds_the_core_path_only_with_talking_points_as_notes(path):
     for cell in notebook.cells:
         if {"solution", "rubric"} & set(cell.metadata.get("tags", [])):
             assert cell.source.strip()[:60] not in deck
-    headings = [c for c in slides.core_cells(notebook) if c.cell_type == "markdown" and c.source.startswith("## ")]
+    headings = [c for c in slides.deck_cells(notebook) if c.cell_type == "markdown" and c.source.startswith("## ")]
     for cell in headings:
         points = cell.metadata.get("lecturer", {}).get("talking_points", [])
         if re.match(r"## \d", cell.source):      # every numbered section carries the lecturer's talking points
