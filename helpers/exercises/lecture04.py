@@ -96,14 +96,14 @@ ROPE_CASES = [  # x's shape and dtype, positions, what the hint calls them, base
 
 
 def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch.dtype, advice: str,
-                 parts: tuple[str, ...] = ("",)) -> None:
-    """Once the values are right: each result tensor (named by `parts` when there are several) must have `dtype`,
-    the one the statement names; `advice` says how to get it."""
+                 parts: tuple[str, ...] = ()) -> None:
+    """Once the values are right: the result tensor (each of them, named by `parts`) must have the `dtype` the
+    statement names; `advice` says how to get it."""
     where = case.describe(name)
     results = call_learner(answer, where, *case.args, **case.kwargs)
-    for part, result in zip(parts, results if len(parts) > 1 else [results]):
-        expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {part}"
-                                      f"{str(result.dtype).removeprefix('torch.')}: {advice}")
+    for part, result in zip(parts or [""], results if parts else [results]):
+        got = f"{part} in dtype " * bool(part) + str(result.dtype).removeprefix("torch.")
+        expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {got}: {advice}")
 
 
 @exercise("4.5")
@@ -115,8 +115,7 @@ def _rope_half_split(answer: Any) -> None:
         check_function(answer, _rotated, [Case((x, positions) + ((base,) if base else ()), label=f"rope_half_split("
                                                f"{label})")], "rope_half_split", ROPE_MISTAKES, atol=atol)
     for dtype in (torch.float32, torch.float64, torch.bfloat16):
-        label = f"rope_half_split(x of shape (3, 4), {str(dtype).removeprefix('torch.')}, positions 0..2)"
-        expect_dtype(answer, Case((torch.ones(3, 4, dtype=dtype), torch.arange(3)), label=label), "", dtype,
+        expect_dtype(answer, Case((torch.ones(3, 4, dtype=dtype), torch.arange(3))), "rope_half_split", dtype,
                      "return x's dtype (cast cos and sin, or the result, with .to(x.dtype)).")
 
 

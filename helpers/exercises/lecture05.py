@@ -100,9 +100,8 @@ def encode_pair_cases() -> list[Case]:
              Case(([42], [43]), {"cls_id": 0, "sep_id": 2})]
     generator = torch.Generator().manual_seed(5)
     for _ in range(20):
-        length_a, length_b = torch.randint(0, 13, (2,), generator=generator).tolist()
-        cases.append(Case(tuple(torch.randint(999, 30522, (n,), generator=generator).tolist()
-                                for n in (length_a, length_b))))
+        lengths = torch.randint(0, 13, (2,), generator=generator).tolist()
+        cases.append(Case(tuple(torch.randint(999, 30522, (n,), generator=generator).tolist() for n in lengths)))
     return cases
 
 
@@ -110,22 +109,19 @@ def encode_pair_cases() -> list[Case]:
 def _encode_pair(answer: Any) -> None:
     cases = encode_pair_cases()
     check_function(answer, encode_pair, cases, "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
-    expect_dtype(answer, cases[0], "encode_pair", torch.long, LONG,
-                 tuple(f"{name} in dtype " for name in ("input_ids", "token_type_ids", "position_ids")))
+    expect_dtype(answer, cases[0], "encode_pair", torch.long, LONG, ("input_ids", "token_type_ids", "position_ids"))
 
 
 def _pad(pairs: list, length: int, pad_id: int = 0, *, pad_type: int = 0, left: bool = False, mask_pad: int = 0,
          to_longest: bool = False, use_pad_id: bool = True, mask_by_id: bool = False) -> tuple[torch.Tensor, ...]:
-    """Padding with one typical mistake switched on (the reference is helpers.built.segments.pad_pairs)."""
+    """The reference, helpers.built.segments.pad_pairs, with one typical mistake switched on."""
     length = max(len(ids) for ids, _ in pairs) if to_longest else length
-    rows = []
-    for ids, types in pairs:
-        pad = length - len(ids)
-        pads = ([pad_id if use_pad_id else 0] * pad, [pad_type] * pad, [mask_pad] * pad)
-        real = (torch.as_tensor(ids).tolist(), torch.as_tensor(types).tolist(), [1 - mask_pad] * len(ids))
-        rows.append([p + r if left else r + p for r, p in zip(real, pads)])
-    input_ids, token_type_ids, attention_mask = (torch.tensor([row[k] for row in rows]) for k in range(3))
-    return input_ids, token_type_ids, (input_ids != pad_id).long() if mask_by_id else attention_mask
+    ids, types, mask = pad_pairs(pairs, length, pad_id if use_pad_id else 0)
+    types, real = types.masked_fill(mask == 0, pad_type), mask.sum(dim=1)
+    mask = (ids != pad_id).long() if mask_by_id else (mask - mask_pad).abs()
+    if left:                                      # each row rolled right by its number of pads
+        return tuple(torch.stack([row.roll(length - int(n)) for row, n in zip(t, real)]) for t in (ids, types, mask))
+    return ids, types, mask
 
 
 PAD_BATCH_MISTAKES = {
@@ -175,10 +171,8 @@ def pad_batch_cases() -> list[Case]:
 def _pad_batch(answer: Any) -> None:
     cases = pad_batch_cases()
     check_function(answer, pad_pairs, cases, "pad_batch", mistakes=PAD_BATCH_MISTAKES)
-    expect_dtype(answer, cases[0], "pad_batch", torch.long, LONG,
-                 tuple(f"{name} in dtype " for name in ("input_ids", "token_type_ids", "attention_mask")))
-    too_long, where = _pairs(torch.Generator().manual_seed(560), (6, 4), (1, 1)), "pad_batch(<2 pairs of 13, 5 " \
-                                                                                  "tokens>, length=8)"
+    expect_dtype(answer, cases[0], "pad_batch", torch.long, LONG, ("input_ids", "token_type_ids", "attention_mask"))
+    too_long = _batch_case(_pairs(torch.Generator().manual_seed(560), (6, 4), (1, 1)), 8)        # 13 and 5 tokens
 
     def padded(pairs: list, length: int) -> Any:
         try:
@@ -186,15 +180,15 @@ def _pad_batch(answer: Any) -> None:
         except ValueError:
             return None                          # refused, as asked
     try:
-        got = call_learner(padded, where, too_long, 8)
+        got = call_learner(padded, too_long.label, *too_long.args)
     except Hint as hint:
         raise Hint(f"{hint} The first pair is longer than `length`: refuse it on purpose, raise a ValueError saying "
                    "which pair is too long (a loop that pads until a row has exactly `length` entries never stops "
                    "here).") from None
     shapes = [tuple(t.shape) for t in got] if isinstance(got, (tuple, list)) else type(got).__name__
-    expect(got is None, f"For {where}: the first pair has 13 tokens, more than length=8, but your function returned "
-                        f"{shapes} instead of raising a ValueError. Cutting an encoded pair would drop its final "
-                        "[SEP]; refuse it (texts are truncated before the pair is built).")
+    expect(got is None, f"For {too_long.label}: the first pair has 13 tokens, more than length=8, but your function "
+                        f"returned {shapes} instead of raising a ValueError. Cutting an encoded pair would drop its "
+                        "final [SEP]; refuse it (texts are truncated before the pair is built).")
 
 
 prediction("5.p", ["A", "B", "C"])
