@@ -67,19 +67,21 @@ def _rotated(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0, *,
     return (torch.stack(pairs, dim=-1).flatten(-2) if interleaved else torch.cat(pairs, dim=-1)).to(x.dtype)
 
 
-ROPE_MISTAKES = {hint: partial(_rotated, **{knob: value}) for hint, (knob, value) in {
+ROPE_MISTAKES = {
     "You rotated neighbours (2i, 2i+1), the layout of this lecture's rope() and Meta's code; here dimension i is "
-    "paired with i + head_dim/2, as in Llama's code in transformers.": ("interleaved", True),
+    "paired with i + head_dim/2, as in Llama's code in transformers.": partial(_rotated, interleaved=True),
     "Use the positions you are given (a KV cache starts them past 0; interpolation makes them fractional), not "
-    "0 .. seq_len − 1.": ("from_zero", True),
+    "0 .. seq_len − 1.": partial(_rotated, from_zero=True),
     "Your pairs turn the wrong way (by −angle): a rotation by +angle maps (a, b) to (a·cos − b·sin, a·sin + b·cos).":
-        ("sign", -1.0),
-    "cos and sin are swapped: the first coordinate of a rotated pair is a·cos(angle) − b·sin(angle).": ("swap", True),
-    "Check the frequencies: ω_i = base^(−2i/head_dim) for pair i = 0 .. head_dim/2 − 1.": ("exponent", 1.0),
-    "Use the base argument instead of 10000.": ("base_10000", True),
+        partial(_rotated, sign=-1.0),
+    "cos and sin are swapped: the first coordinate of a rotated pair is a·cos(angle) − b·sin(angle).":
+        partial(_rotated, swap=True),
+    "Check the frequencies: ω_i = base^(−2i/head_dim) for pair i = 0 .. head_dim/2 − 1.": partial(_rotated, exponent=1),
+    "Use the base argument instead of 10000.": partial(_rotated, base_10000=True),
     "Compute the angles in float32 or float64, then cast cos and sin to x's dtype: bfloat16 keeps 8 significant "
     "bits, so it cannot even hold the positions above 256, and its angles are wrong by whole radians.":
-        ("in_dtype", True)}.items()}
+        partial(_rotated, in_dtype=True),
+}
 ROPE_CASES = [  # x's shape and dtype, positions, what the hint calls them, base, tolerance (float32 angles pass)
     ((4, 8), "", torch.arange(4), "positions 0..3", None, 1e-4),
     ((2, 6, 8), "", torch.arange(10, 16), "positions 10..15 (after 10 cached tokens)", None, 1e-4),

@@ -42,10 +42,12 @@ def tiny_embedding(segment_ids: tuple[int, ...] = (0, 0, 1)) -> torch.Tensor:
     return tokens[torch.tensor([[3, 1, 2]])] + positions + segments[torch.tensor([segment_ids])]
 
 
-SUM_MISTAKES = {(0, 0, 0): "You left out the segment vectors.",
-                (0, 1, 1): "The A/B boundary moved one token earlier: your second token got segment B's vector. Look "
-                           "up segment_table_52 with segment_ids_52 as given (which text each token is in), not with "
-                           "the positions."}
+SUM_MISTAKES = {
+    (0, 0, 0): "You left out the segment vectors (or gave the last token sentence A's, the zero row): the last token "
+               "is in sentence B.",
+    (0, 1, 1): "The A/B boundary moved one token earlier (as if a [SEP] were counted in sentence B): your second "
+               "token got segment B's vector. Look up segment_table_52 with segment_ids_52 as given, not with the "
+               "positions."}
 
 
 @exercise("5.2")
