@@ -64,30 +64,26 @@ def _sum_of_three(answer: Any) -> None:
                                                               "values; re-read the formula step by step.")
 
 
-def _pair(ids_a: list[int], ids_b: list[int], cls_id: int = 101, sep_id: int = 102, *, cls: bool = True,
-          final_sep: bool = True, sep_in_b: bool = False, a_type: int = 0, restart: bool = False, start: int = 0
-          ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """input_ids, token_type_ids and position_ids of `[CLS] A [SEP] B [SEP]`, or with one typical mistake."""
+def encode_pair(ids_a: list[int], ids_b: list[int], cls_id: int = 101, sep_id: int = 102, *, cls: bool = True,
+                final_sep: bool = True, sep_in_b: bool = False, a_type: int = 0, restart: bool = False, start: int = 0
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Reference for 5.3: input_ids, token_type_ids and position_ids of `[CLS] A [SEP] B [SEP]` (1-D, int64). Each
+    keyword-only switch makes one typical mistake."""
     a, b = [cls_id] * cls + [*ids_a, sep_id], [*ids_b] + [sep_id] * final_sep
     types = [a_type] * (len(a) - sep_in_b) + [1 - a_type] * (len(b) + sep_in_b)
     positions = [*range(len(a)), *range(len(b))] if restart else range(start, start + len(a) + len(b))
     return tuple(torch.tensor(list(values), dtype=torch.long) for values in (a + b, types, positions))
 
 
-def encode_pair(ids_a: list[int], ids_b: list[int], cls_id: int = 101, sep_id: int = 102
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Reference for 5.3: input_ids, token_type_ids and position_ids of `[CLS] A [SEP] B [SEP]` (1-D, int64)."""
-    return _pair(ids_a, ids_b, cls_id, sep_id)
-
-
 ENCODE_PAIR_MISTAKES = {
-    "position_ids start at 0: [CLS] is at position 0, the first row of the position table.": partial(_pair, start=1),
-    "The first [SEP] closes text A, so it takes A's token type.": partial(_pair, sep_in_b=True),
-    "Text B is closed by a [SEP] too: the pair ends with [SEP].": partial(_pair, final_sep=False),
-    "The pair starts with [CLS] (cls_id), before text A.": partial(_pair, cls=False),
-    "Text A (with [CLS] and the first [SEP]) is segment 0; text B is segment 1.": partial(_pair, a_type=1),
+    "position_ids start at 0: [CLS] is at position 0, the first row of the position table.":
+        partial(encode_pair, start=1),
+    "The first [SEP] closes text A, so it takes A's token type.": partial(encode_pair, sep_in_b=True),
+    "Text B is closed by a [SEP] too: the pair ends with [SEP].": partial(encode_pair, final_sep=False),
+    "The pair starts with [CLS] (cls_id), before text A.": partial(encode_pair, cls=False),
+    "Text A (with [CLS] and the first [SEP]) is segment 0; text B is segment 1.": partial(encode_pair, a_type=1),
     "Positions run 0, 1, 2, ... over the whole pair; they do not restart at text B (the token type is what tells A "
-    "from B).": partial(_pair, restart=True),
+    "from B).": partial(encode_pair, restart=True),
 }
 LONG = "the task asks for torch.long (int64), the dtype embedding tables are indexed with; torch.tensor(..., " \
        "dtype=torch.long) or .long() gives it."
