@@ -163,9 +163,8 @@ def test_a_length_just_under_the_memory_limit_is_not_refused_for_its_size():
 
 # Lecture 5's exercises: answers that are wrong in kind get a hint (❌ ... Hint: ...), never a pass or a traceback.
 def _sum_of_three():
-    from helpers.exercises.lecture05 import _exercise_5_2_tables
-    token_table, position_table, segment_table, ids, segment_ids = _exercise_5_2_tables()
-    return token_table[ids] + position_table[torch.arange(3)] + segment_table[segment_ids]
+    from helpers.exercises.lecture05 import tiny_embedding
+    return tiny_embedding()
 
 
 def _pad_batch_that_exits(pairs, length, pad_id=0):

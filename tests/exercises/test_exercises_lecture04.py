@@ -209,3 +209,19 @@ def test_4_3_and_4_4_off_by_one_pair_or_head_get_their_hint(capsys, exercise_id,
     assert "not yet" in out and hint in out
     right = {"4.2": int(t5_bucket(torch.tensor(-20))), "4.3": 3 * 10000.0 ** (-2 / 8), "4.4": -1.5}
     assert "correct" in outcome(capsys, exercise_id, right[exercise_id])
+
+
+@pytest.mark.parametrize("exercise_id, wrong, hint", [
+    ("4.2", int(t5_bucket(torch.tensor(-20))) + 1, "One bucket too high: re-check the rounding"),
+    ("4.2", int(t5_bucket(torch.tensor(-20))) - 1, "One bucket too low: re-check the boundary"),
+    ("4.3", 3 * 10000.0 ** (-1 / 8), "exponent -2i/head_dim"),
+    ("4.3", math.degrees(3 * 10000.0 ** (-2 / 8)), "degrees"),
+    ("4.4", -0.5, "slope alone"),
+    ("4.4", -3 / 256, "steepest slope"),
+    ("4.4", -1.25, "not right yet"),
+])
+def test_value_mistakes_a_learner_makes_get_their_own_hint(capsys, exercise_id, wrong, hint):
+    """The blind learner's attempts: a bucket one too high or too low, the wrong exponent, degrees, the slope alone,
+    the last head's slope; any other wrong value gets the general hint."""
+    out = outcome(capsys, exercise_id, wrong)
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and hint in out, out

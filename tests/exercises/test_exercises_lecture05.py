@@ -27,6 +27,15 @@ def test_5_2_shape_and_missing_segment_hints(capsys):
     assert "left out the segment vectors" in run("5.2", no_segments, capsys)
 
 
+def test_5_2_segment_ids_shifted_by_one_token_get_a_boundary_hint(capsys):
+    """The blind learner's attempt: segment vectors looked up by position, so the second token got B's vector."""
+    shifted = torch.tensor([[[1.0, 1.0], [111.0, 100.0], [100.0, 111.0]]])
+    out = run("5.2", shifted, capsys)
+    assert out.startswith("❌") and "A/B boundary moved one token earlier" in out and "segment_ids_52" in out
+    assert "check which dimensions" in run("5.2", torch.zeros(1, 4, 2), capsys)
+    assert "re-read the formula" in run("5.2", shifted + 1, capsys)
+
+
 @pytest.mark.parametrize("exercise_id, right", [
     ("5.1", [0] * 7 + [1] * 7),
     ("5.2", torch.tensor([[[1.0, 1.0], [11.0, 0.0], [100.0, 111.0]]]))])
