@@ -427,8 +427,8 @@ def difference(got: Any, expected: Any, atol: float, exact_dtype: bool = False) 
         if tuple(got.shape) != tuple(expected.shape):
             return f"expected shape {tuple(expected.shape)}, but your function returned shape {tuple(got.shape)}"
         if exact_dtype and got.dtype != expected.dtype:
-            return (f"the values may be right, but the dtype should be {str(expected.dtype).removeprefix('torch.')}; "
-                    f"yours is {str(got.dtype).removeprefix('torch.')}")
+            return (f"the dtype should be {str(expected.dtype).removeprefix('torch.')}; yours is "
+                    f"{str(got.dtype).removeprefix('torch.')}")
         if expected.dtype.is_floating_point:
             actual = got.detach().cpu().to(expected.dtype)
             wrong = ~torch.isclose(actual, expected.cpu(), atol=atol, rtol=1e-4, equal_nan=True)

@@ -24,16 +24,11 @@ import nbformat
 
 from helpers.course import NOTEBOOKS_DIR, ROOT
 from helpers.maintainer import site, slides
+from helpers.maintainer.notebook_parts import is_instructors
 
-INSTRUCTOR_TAGS = {"solution", "rubric"}
 COPIED = ("helpers", "data", "requirements.txt", "requirements-dev.txt", "pyproject.toml", "environment.yml",
           "README.md", ".gitattributes")
 DETAILS = re.compile(r"</?details>|<summary>.*?</summary>", re.DOTALL)
-
-
-def is_instructors(cell: nbformat.NotebookNode) -> bool:
-    """A solution or a rubric: kept out of everything a student receives."""
-    return bool(INSTRUCTOR_TAGS & set(cell.metadata.get("tags", [])))
 
 
 def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:

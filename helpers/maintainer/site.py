@@ -27,6 +27,7 @@ from nbconvert import HTMLExporter
 from PIL import Image
 
 from helpers.course import BRANCH, LECTURES, NOTEBOOKS_DIR, REPO_URL, ROOT, Lecture, colab_url
+from helpers.maintainer.notebook_parts import is_instructors
 
 TEMPLATES = Path(__file__).resolve().parent / "site_templates"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -82,7 +83,7 @@ def prepare(notebook: nbformat.NotebookNode, pages: set[str], student: bool = Fa
     student edition, without the cells tagged `solution` or `rubric`."""
     notebook = copy.deepcopy(notebook)
     if student:
-        notebook.cells = [c for c in notebook.cells if not {"solution", "rubric"} & set(c.metadata.get("tags", []))]
+        notebook.cells = [c for c in notebook.cells if not is_instructors(c)]
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":

@@ -9,6 +9,7 @@ from nbclient import NotebookClient
 
 from helpers.course import NOTEBOOKS_DIR
 from helpers.maintainer import editions
+from helpers.maintainer.notebook_parts import is_instructors
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -16,11 +17,11 @@ NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 def instructor_lines(notebook):
     """The distinctive lines of a notebook's solutions and rubrics: not wrappers, short lines, or lines the
     learner is given anyway (a stub's `def` line)."""
-    shown = [cell.source for cell in notebook.cells if not editions.is_instructors(cell)]
+    shown = [cell.source for cell in notebook.cells if not is_instructors(cell)]
     shown += [str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for cell in notebook.cells
               for o in cell.get("outputs", [])]
     given = {without_comment(line) for text in shown for line in text.splitlines()}
-    lines = {without_comment(line) for cell in notebook.cells if editions.is_instructors(cell)
+    lines = {without_comment(line) for cell in notebook.cells if is_instructors(cell)
              for line in cell.source.splitlines()}
     return {line for line in lines if len(line) > 25 and line not in given and not line.startswith(("<", "```"))}
 
@@ -41,9 +42,9 @@ def test_a_student_notebook_loses_only_the_instructors_cells():
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
         student = editions.student_notebook(notebook)
-        assert [c for c in notebook.cells if not editions.is_instructors(c)] == student.cells
-        assert not any(editions.is_instructors(c) for c in student.cells)
-        assert any(editions.is_instructors(c) for c in notebook.cells), f"{path.name} has no solution or rubric"
+        assert [c for c in notebook.cells if not is_instructors(c)] == student.cells
+        assert not any(is_instructors(c) for c in student.cells)
+        assert any(is_instructors(c) for c in notebook.cells), f"{path.name} has no solution or rubric"
 
 
 @pytest.mark.slow
