@@ -96,7 +96,8 @@ def check(exercise_id: str, answer: Any) -> None:
         print(f"❌ Exercise {exercise_id}: not yet. Hint: {changed}")
         return
     try:
-        _EXERCISES[exercise_id](_plain(answer))
+        with torch.random.fork_rng(devices=[]):  # checkers seed torch; the learner's notebook keeps its random state
+            _EXERCISES[exercise_id](_plain(answer))
     except NotWrittenYet:
         print(f"✏️ Exercise {exercise_id}: write the body of your function (replace the "
               "`raise NotImplementedError`), then run this cell again.")

@@ -61,3 +61,18 @@ def test_predict_then_reveal(capsys):
     assert lines[1].startswith("📝 Prediction 98.p: you predicted B")
     assert lines[2] == ("🔎 Prediction 98.p: the answer is A; you predicted B: not this time; "
                         "the text below explains why.")
+
+
+@pytest.mark.parametrize("exercise_id", ["2.3", "3.6", "6.5"])
+def test_a_check_leaves_the_learners_random_state_alone(exercise_id, capsys):
+    """The checkers seed torch to build modules; the notebook's next random draw must not change because of that."""
+    class Stub(torch.nn.Module):
+        def __init__(self, *args, **kwargs):
+            super().__init__()
+            self.table = torch.nn.Parameter(torch.randn(3, 2))
+
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    checks.check(exercise_id, Stub)
+    assert "Exercise" in capsys.readouterr().out
+    assert torch.equal(torch.get_rng_state(), state)
