@@ -312,6 +312,16 @@ def _snapshot(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch.dtype, advice: str,
+                 parts: tuple[str, ...] = ()) -> None:
+    """Once the values are right: the result tensor (each of them, named by `parts`) must have the `dtype` the
+    statement names; `advice` says how to get it."""
+    where = case.describe(name)
+    results = call_learner(answer, where, *case.args, **case.kwargs)
+    for part, result in zip(parts or [""], results if parts else [results]):
+        got = f"{part} in dtype " * bool(part) + str(result.dtype).removeprefix("torch.")
+        expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {got}: {advice}")
+
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
 MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what the kernel already holds
 TICK_S = 0.05                       # how often the guard looks at the clock and the memory
@@ -483,19 +493,6 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
     expect(ok, f"{what} should be of type {names}, but you gave a {type(answer).__name__}.")
 
 
-def expect_close(answer: Any, expected: float, what: str, mistakes: dict[str, float] | None = None) -> None:
-    """Accept a number within 0.01% of `expected`; name the mistake when the answer matches a known wrong value."""
-    expect_type(answer, (int, float), what)
-    if isinstance(answer, torch.Tensor):
-        answer = answer.detach().item()            # a 0-d tensor, perhaps with requires_grad: its number
-    if math.isclose(answer, expected, rel_tol=1e-4):
-        return
-    for hint, wrong in (mistakes or {}).items():
-        if math.isclose(answer, wrong, rel_tol=1e-4):
-            raise Hint(hint)
-    raise Hint(f"{what} is not right yet; re-read the formula step by step.")
-
-
 @dataclass(frozen=True)
 class Value:
     """A value exercise as data: the right answer, what the answer is called, the known wrong answers with the hint
@@ -559,13 +556,3 @@ def expect_real_tensor(answer: Any, what: str) -> None:
     expect_type(answer, torch.Tensor, what)
     kind = _unusable(answer)
     expect(kind is None, f"{what} is {kind}.")
-
-
-def expect_tensor(answer: Any, expected: torch.Tensor, what: str, atol: float = 1e-5) -> None:
-    """Check a tensor answer: type (a real, non-bool tensor with values), shape, then values (moved to the CPU,
-    within `atol`)."""
-    expect_real_tensor(answer, what)
-    expect(tuple(answer.shape) == tuple(expected.shape),
-           f"{what} has shape {tuple(answer.shape)}; check which dimensions it should have.")
-    same = torch.allclose(answer.detach().cpu().to(expected.dtype), expected.cpu(), atol=atol)
-    expect(same, f"{what} has the right shape but different values; re-read the formula step by step.")

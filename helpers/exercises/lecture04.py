@@ -3,14 +3,13 @@ Llama's layout), each with one variant function per typical mistake; values 4.2-
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import torch
 
 from helpers.built.positions import t5_bucket
-from helpers.exercises.checking import Case, Value, call_learner, check_function, exercise, expect, prediction, values
+from helpers.exercises.checking import Case, Value, check_function, exercise, expect_dtype, prediction, values
 
 
 def _causal(r: torch.Tensor, num_buckets: int = 32, max_distance: int = 128, *, sign: int = -1, exact: int = 2,
@@ -95,17 +94,6 @@ ROPE_CASES = [  # x's shape and dtype, positions, what the hint calls them, base
     ((1000, 8), "", torch.arange(1000), "positions 0..999", None, 1e-3),
     ((300, 8), "bfloat16", torch.arange(300), "positions 0..299", None, 0.05),
     ((2, 64, 16), "bfloat16", torch.arange(1024, 1088), "positions 1024..1087", None, 0.05)]
-
-
-def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch.dtype, advice: str,
-                 parts: tuple[str, ...] = ()) -> None:
-    """Once the values are right: the result tensor (each of them, named by `parts`) must have the `dtype` the
-    statement names; `advice` says how to get it."""
-    where = case.describe(name)
-    results = call_learner(answer, where, *case.args, **case.kwargs)
-    for part, result in zip(parts or [""], results if parts else [results]):
-        got = f"{part} in dtype " * bool(part) + str(result.dtype).removeprefix("torch.")
-        expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {got}: {advice}")
 
 
 @exercise("4.5")

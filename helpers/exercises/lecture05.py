@@ -9,8 +9,16 @@ import torch
 
 from helpers.built.segments import make_pair, pad_pairs
 from helpers.exercises import checking
-from helpers.exercises.checking import Case, Hint, call_learner, check_function, exercise, expect, prediction
-from helpers.exercises.lecture04 import expect_dtype
+from helpers.exercises.checking import (
+    Case,
+    Hint,
+    call_learner,
+    check_function,
+    exercise,
+    expect,
+    expect_dtype,
+    prediction,
+)
 
 QUESTION, PASSAGE = ["where", "does", "pim", "sleep", "?"], ["pim", "sleeps", "by", "the", "stove", "."]
 

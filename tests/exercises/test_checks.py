@@ -26,13 +26,14 @@ def test_registering_twice_is_refused():
         checks.exercise("0.1")(lambda answer: None)
 
 
-def test_expect_tensor_checks_shape_then_values():
+def test_difference_says_shape_then_dtype_then_the_first_wrong_value():
     expected = torch.arange(4.0)
-    with pytest.raises(checks.Hint, match="shape \\(2, 2\\)"):
-        checks.expect_tensor(expected.reshape(2, 2), expected, "x")
-    with pytest.raises(checks.Hint, match="different values"):
-        checks.expect_tensor(expected + 1, expected, "x")
-    checks.expect_tensor(expected.clone(), expected, "x")
+    assert "shape (2, 2)" in checks.difference(expected.reshape(2, 2), expected, 1e-5)
+    assert checks.difference(expected.double(), expected, 1e-5) is None
+    assert "dtype should be float32; yours is float64" in checks.difference(expected.double(), expected, 1e-5, True)
+    off = expected + expected.sign()                       # [0, 2, 3, 4]: index 1 is the first wrong value
+    assert "at index [1] the value should be 1; yours is 2" in checks.difference(off, expected, 1e-5)
+    assert checks.difference(expected.clone(), expected, 1e-5, True) is None
 
 
 def test_check_function_names_the_first_failing_case_and_a_known_mistake():
