@@ -106,13 +106,14 @@ def decode_cases(random_cases: int = 12) -> list[c.Case]:
     """Texts in several scripts, the empty list, emoji cut between their tokens, and seeded random id lists."""
     texts = [(encode(text, allowed_special={ENDOFTEXT}), f"the ids of {text!r}") for text in DECODE_TEXTS]
     violin, two, generator = encode("violin 🎻"), encode("🎻🎻"), torch.Generator().manual_seed(4)
+    cut = ": the statement says what an incomplete character becomes"
     randoms = [torch.randint(0, GPT2_VOCAB, (int(torch.randint(1, 9, (1,), generator=generator)),),
                              generator=generator).tolist() for _ in range(random_cases)]
     return [c.Case((ids,), label=label) for ids, label in [
         texts[0], ([], "the empty list: gpt2_decode_mine([])"), *texts[1:],
-        (violin[:-1], "the ids of 'violin 🎻' without the last (🎻 cut after 2 of its 3 tokens)"),
-        (violin[:-2], "the ids of 'violin 🎻' without the last 2 (🎻 cut after 1 of its 3 tokens)"),
-        (two[:2] + two[3:], "the ids of '🎻🎻' without the third (a cut emoji, then a whole one)"),
+        (violin[:-1], f"the ids of 'violin 🎻' without the last (🎻 cut after 2 of its 3 tokens{cut})"),
+        (violin[:-2], f"the ids of 'violin 🎻' without the last 2 (🎻 cut after 1 of its 3 tokens{cut})"),
+        (two[:2] + two[3:], f"the ids of '🎻🎻' without the third (a cut emoji, then a whole one{cut})"),
         *((ids, f"gpt2_decode_mine({ids}) (random ids)") for ids in randoms)]]
 
 

@@ -32,11 +32,15 @@ def _trainer(mistake: str) -> Callable[[str, int], dict[tuple[int, int], int]]:
                 break
             best = pairs.most_common(1)[0][0] if mistake == "first seen" else min(pairs, key=lambda p: (-pairs[p], p))
             merges[best] = new_id
-            words = {tuple(merge_word(list(word), best, new_id) if mistake != "no skip" else [
-                new_id if pair == best else pair[0] for pair in zip(word, word[1:])] + list(word[-1:])): n
-                for word, n in words.items()}
+            merge = _merge_without_skip if mistake == "no skip" else merge_word
+            words = {tuple(merge(list(word), best, new_id)): n for word, n in words.items()}
         return merges
     return train
+
+
+def _merge_without_skip(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
+    """merge_word with a slip: every position that starts the pair becomes new_id ([97, 97, 97] -> [256, 256, 97])."""
+    return [new_id if here == pair else here[0] for here in zip(ids, ids[1:])] + ids[-1:]
 
 
 TRAIN_MISTAKES = {hint: _trainer(mistake) for mistake, hint in {

@@ -243,6 +243,11 @@ def test_wrong_decoders_get_the_first_failing_case_and_its_cause(capsys, learner
     assert "errors=\"replace\"" not in out and "errors='replace'" not in out  # the hint never gives the solution
 
 
+def test_a_strict_decoder_is_told_that_a_cut_character_must_not_fail(capsys):
+    out = verdict(capsys, "1.4", decode_strict)
+    assert "raised UnicodeDecodeError" in out and "the statement says what an incomplete character becomes" in out
+
+
 # ---- Exercise 1.5: learners' batchers -------------------------------------------------------------------------
 
 def batches_solution_style(dataset, batch_size, drop_last=False):
