@@ -164,14 +164,6 @@ BATCH_MISTAKES = {
 }
 
 
-def _batch_case(ids: torch.Tensor, what: str, context_length: int, stride: int, batch_size: int,
-                drop_last: bool | None = None) -> c.Case:
-    dataset, shown = WindowDataset(ids, context_length, stride), "" if drop_last is None else f", drop_last={drop_last}"
-    return c.Case((dataset, batch_size), {} if drop_last is None else {"drop_last": drop_last},
-                  label=f"WindowDataset({what}, context_length={context_length}, stride={stride}) ({len(dataset)} "
-                        f"windows), batch_size={batch_size}{shown}")
-
-
 def batch_cases(random_cases: int = 8) -> list[c.Case]:
     """Window datasets of several sizes with batch sizes that divide them, do not, are 1, or exceed the dataset."""
     text, span = "the cat sat on the mat. on the mat the cat sat.", (torch.arange(100, 130), "torch.arange(100, 130)")
@@ -186,7 +178,14 @@ def batch_cases(random_cases: int = 8) -> list[c.Case]:
         length, context_length = draw(6, 40), draw(1, 5)
         specs.append((torch.randint(0, GPT2_VOCAB, (length,), generator=generator), f"{length} random ids (torch."
                       "Generator seed 5)", context_length, draw(1, 6), draw(1, 6), bool(draw(0, 1))))
-    return [_batch_case(*spec) for spec in specs]
+    cases = []
+    for ids, what, context_length, stride, batch_size, *drop_last in specs:   # drop_last: [] when left at default
+        dataset = WindowDataset(ids, context_length, stride)
+        cases.append(c.Case((dataset, batch_size), dict(drop_last=drop_last[0]) if drop_last else {},
+                            label=f"WindowDataset({what}, context_length={context_length}, stride={stride}) "
+                                  f"({len(dataset)} windows), batch_size={batch_size}"
+                                  + "".join(f", drop_last={drop}" for drop in drop_last)))
+    return cases
 
 
 @c.exercise("1.5")

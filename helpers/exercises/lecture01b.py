@@ -17,7 +17,7 @@ c.prediction("1b.p", ["A", "B", "C"])  # how many GPT-2 tokens an 8-space-indent
 
 
 def _trainer(mistake: str) -> Callable[[str, int], dict[tuple[int, int], int]]:
-    """A plain (recount-everything) byte-level BPE trainer that makes one of the MISTAKES below."""
+    """A plain (recount-everything) byte-level BPE trainer that makes one of the TRAIN_MISTAKES below."""
     def train(text: str, num_merges: int) -> dict[tuple[int, int], int]:
         chunks = [text] if mistake == "unsplit" else regex.findall(GPT2_SPLIT, text)
         words = {tuple(map(ord, word) if mistake == "code points" else word.encode()): n
