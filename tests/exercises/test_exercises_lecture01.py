@@ -243,6 +243,11 @@ def test_wrong_decoders_get_the_first_failing_case_and_its_cause(capsys, learner
     assert "errors=\"replace\"" not in out and "errors='replace'" not in out  # the hint never gives the solution
 
 
+def test_a_strict_decoder_is_told_that_a_cut_character_must_not_fail(capsys):
+    out = verdict(capsys, "1.4", decode_strict)
+    assert "raised UnicodeDecodeError" in out and "the statement says what an incomplete character becomes" in out
+
+
 # ---- Exercise 1.5: learners' batchers -------------------------------------------------------------------------
 
 def batches_solution_style(dataset, batch_size, drop_last=False):
@@ -425,6 +430,16 @@ def test_lecture0_accepts_numpy_integers(capsys):
                                                               allowed_special="all")))).startswith("✅")
 
 
+def test_lecture0_values_are_gpt2s_and_common_slips_get_their_hint(capsys):
+    enc = gpt2()
+    answers = {"0.0": len(enc.encode("I love LLMs")), "0.1": len(enc.encode("Tokenizers love surprises!")),
+               "0.2": [enc.encode("love")[0], enc.encode(" love")[0]]}
+    for exercise_id, answer in answers.items():
+        assert verdict(capsys, exercise_id, answer) == f"✅ Exercise {exercise_id}: correct!\n"
+    assert "That is the number of words" in verdict(capsys, "0.1", len("Tokenizers love surprises!".split()))
+    assert "'love' (no space) first" in verdict(capsys, "0.2", answers["0.2"][::-1])
+
+
 @pytest.mark.parametrize("answer", ["Token embeddings", " token  embeddings ", "TOKEN EMBEDDINGS"])
 def test_lecture0_step_name_ignores_capitals_and_spaces(capsys, answer):
     assert verdict(capsys, "0.4", answer) == "✅ Exercise 0.4: correct!\n"
@@ -465,21 +480,21 @@ def batch_forever(dataset, batch_size, drop_last=False):
 
 
 def batch_forever_after_screening():
-    """A batcher that returns on its first call (the screening) and loops on later ones (the compared call)."""
+    """A batcher that returns the right batches on its first call and loops on later ones."""
     calls = []
 
     def batches(dataset, batch_size, drop_last=False):
         calls.append(1)
         while len(calls) > 1:
             pass
-        return []
+        return lecture01.batches(dataset, batch_size, drop_last)
     return batches
 
 
 @pytest.mark.parametrize("exercise_id, learner", [
     ("1.4", decode_forever), ("1.4", decode_forever_on_bad_ids),
     ("1.5", batch_forever), ("1.5", batch_forever_after_screening()),
-], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 the compared call"])
+], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 a later call"])
 def test_a_loop_that_never_ends_is_stopped_with_a_hint(capsys, monkeypatch, exercise_id, learner):
     monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
     out = verdict(capsys, exercise_id, learner)

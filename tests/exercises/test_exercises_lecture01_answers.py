@@ -38,3 +38,9 @@ def test_window_count_rejects_the_formula_that_forgets_the_target(capsys):
     assert verdict(capsys, "1.3", right) == "✅ Exercise 1.3: correct!\n"
     out = verdict(capsys, "1.3", forgot_target)
     assert out.startswith("❌ Exercise 1.3: not yet. Hint: One too many")
+
+
+def test_window_count_rejects_windows_that_do_not_overlap(capsys):
+    """len(ids) // 16 counts windows that start every 16 ids; 1.3's windows start every 5."""
+    out = verdict(capsys, "1.3", len(encode(load_corpus())) // 16)
+    assert out.startswith("❌ Exercise 1.3: not yet. Hint: Windows overlap here")
