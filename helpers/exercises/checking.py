@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import importlib
 import inspect
 import math
@@ -244,13 +245,14 @@ def _short(value: Any) -> str:
 
 def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[Case], name: str,
                    mistakes: dict[str, Callable[..., Any]] | None = None, atol: float = 1e-5,
-                   exact_dtype: bool = False) -> None:
+                   exact_dtype: bool = False, compare: Callable[[Any, Any], str | None] | None = None) -> None:
     """Run a learner's function on every case and compare with `reference`; raise a Hint at the first difference.
 
     The hint names the input, the expected shape or value and what came back, never the reference code.
     When the learner's result equals what a known mistake (a function in `mistakes`, keyed by its hint)
     returns on that input, that mistake's hint is added. The learner's own errors become hints too.
-    With `exact_dtype`, a tensor must also have the reference's dtype (for statements that name one).
+    With `exact_dtype`, a tensor must also have the reference's dtype (for statements that name one). `compare(got,
+    expected)` replaces `difference` for results it cannot compare (batches, merge tables): None if they match.
     """
     if not callable(reference):
         raise TypeError(f"check_function needs the reference implementation as a function, not "
@@ -263,12 +265,13 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
         where = case.describe(name)
         expected = reference(*_snapshot(case.args), **_snapshot(case.kwargs))
         got = call_learner(learner, where, *_snapshot(case.args), **_snapshot(case.kwargs))
-        problem = difference(got, expected, atol, exact_dtype)
+        problem = compare(got, expected) if compare else difference(got, expected, atol, exact_dtype)
         if problem is None:
             continue
         for hint, wrong in (mistakes or {}).items():
             try:
-                if difference(got, wrong(*_snapshot(case.args), **_snapshot(case.kwargs)), atol) is None:
+                mistaken = wrong(*_snapshot(case.args), **_snapshot(case.kwargs))
+                if (compare(got, mistaken) if compare else difference(got, mistaken, atol)) is None:
                     raise Hint(f"For {where}: {problem}. {hint}")
             except Hint:
                 raise
@@ -296,6 +299,31 @@ def call_learner(function: Callable[..., Any], where: str, *args: Any, **kwargs:
                    "were: work on a copy (list(x), x.clone()) or build a new result.")
     return result
 
+
+def outcome(function: Callable[..., Any], where: str, *args: Any,
+            errors: type[Exception] | tuple[type[Exception], ...] = ValueError) -> tuple[bool, Any]:
+    """Call learner code whose right answer may be to raise: (True, the error) if it raised one of `errors`, else
+    (False, what it returned). The stub, a runaway, any other crash and an in-place change become hints, as in
+    call_learner."""
+    @functools.wraps(function)
+    def caught(*inner: Any) -> tuple[bool, Any]:
+        try:
+            return False, function(*inner)
+        except errors as error:
+            if isinstance(error, NotImplementedError):
+                raise
+            return True, error
+    return call_learner(caught, where, *args)
+
+def expect_refusal(learner: Callable[..., Any], where: str, crashed: str, returned: str, *args: Any) -> ValueError:
+    """The ValueError the learner's function raises for an input it must refuse. Any other error becomes a hint that
+    ends with `crashed`; a result, one that ends with `returned`."""
+    try:
+        refused, got = outcome(learner, where, *args)
+    except Hint as hint:
+        raise Hint(f"{str(hint).rstrip('.')}. {crashed}") from None
+    expect(refused, f"{where} your function returned {got!r}{returned}")
+    return got
 
 def _for(where: str) -> str:
     return where if where.startswith("For ") else f"For {where}"
@@ -418,8 +446,10 @@ def first_changed_input(after: Any, before: Any, path: str = "") -> str | None:
         return None if same else path
     if isinstance(before, np.ndarray):
         return None if isinstance(after, np.ndarray) and np.array_equal(after, before) else path
-    if type(before).__eq__ is object.__eq__:           # no value equality to compare by
-        return None
+    if type(before).__eq__ is object.__eq__:           # no value equality: compare the object's attributes
+        if type(after) is not type(before) or not hasattr(before, "__dict__"):
+            return None if type(after) is type(before) else path
+        return None if first_changed_input(vars(after), vars(before), path="object") is None else path
     try:
         return None if bool(after == before) or after != after else path
     except Exception:

@@ -1,8 +1,7 @@
 """Checkers for Lecture 1's exercises (GPT-2's tokens, its special token, windows, GPT-2's decoder, batching)."""
-import copy
 import json
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
@@ -45,39 +44,6 @@ def _special_token_allowed(answer: Any) -> None:
     c.expect(answer == encode(text, allowed_special={ENDOFTEXT}), "Not GPT-2's ids for this text yet. Encode the whole "
              f"string at once with enc, which by default refuses {ENDOFTEXT}; section 4 shows how to say that you mean "
              "the special token. The ids should contain 50256 exactly once.")
-
-
-def check_each(learner: Any, reference: Callable[..., Any], cases: list[c.Case], name: str,
-               compare: Callable[[Any, Any], str | None], mistakes: dict[str, Callable[..., Any]]) -> None:
-    """check_function for results that `difference` cannot compare: `compare(got, expected)` says how they differ.
-    The reference, run again on the learner's copy of the inputs, shows a change inside an object (a dataset)."""
-    c.expect(callable(learner), f"Pass your function itself ({name}, without parentheses).")
-    for case in cases:
-        where, args, expected = case.describe(name), copy.deepcopy(case.args), reference(*case.args, **case.kwargs)
-        got = c.call_learner(learner, where, *args, **case.kwargs)
-        c.expect(compare(reference(*args, **case.kwargs), expected) is None,
-                 f"For {where}: your function changed its input. Build a new result instead of changing what you got.")
-        problem = compare(got, expected)
-        if problem is not None:
-            hint = next((hint for hint, wrong in mistakes.items()
-                         if compare(got, wrong(*case.args, **case.kwargs)) is None), "")
-            raise c.Hint(f"For {where}: {problem}. {hint}".rstrip())
-
-
-def refusal(learner: Callable[..., Any], where: str, crashed: str, returned: str, *args: Any) -> ValueError:
-    """The ValueError the learner's function raises for an input it must refuse; any other error becomes a hint
-    ending in `crashed`, a result one ending in `returned`."""
-    def caught(*args: Any) -> tuple[bool, Any]:
-        try:
-            return False, learner(*args)
-        except ValueError as error:
-            return True, error
-    try:
-        refused, got = c.call_learner(caught, where, *args)
-    except c.Hint as hint:
-        raise c.Hint(f"{str(hint).rstrip('.')}. {crashed}") from None
-    c.expect(refused, f"{where} your function returned {got!r}{returned}")
-    return got
 
 
 def gpt2_decode(ids: list[int]) -> str:
@@ -124,7 +90,7 @@ def _gpt2_decode_mine(answer: Any) -> None:
         bad, where = ids[-1], f"For gpt2_decode_mine({ids})"
         advice = f"id {bad} is not in GPT-2's vocabulary (0 to 50,256): raise a ValueError that names it."
         negative = " A negative index counts from the end of a list, so -1 silently picks a real token." * (bad < 0)
-        error = refusal(answer, where, advice, f", but {advice}{negative}", list(ids))
+        error = c.expect_refusal(answer, where, advice, f", but {advice}{negative}", list(ids))
         c.expect(str(bad) in str(error) or f"{bad:,}" in str(error), f"{where} your function raised ValueError: "
                  f"{error}. Right error, but the statement asks it to name the id: put {bad} in the message.")
 
@@ -190,4 +156,4 @@ def batch_cases(random_cases: int = 8) -> list[c.Case]:
 
 @c.exercise("1.5")
 def _batches_mine(answer: Any) -> None:
-    check_each(answer, batches, batch_cases(), "batches_mine", _batch_difference, BATCH_MISTAKES)
+    c.check_function(answer, batches, batch_cases(), "batches_mine", BATCH_MISTAKES, compare=_batch_difference)

@@ -109,16 +109,6 @@ c.exercise("3.5")(partial(c.check_function, reference=sinusoidal, cases=sinusoid
                           mistakes=SINUSOID_MISTAKES, atol=1e-4))
 
 
-def _outcome(module: nn.Module, seq_len: int) -> Any:
-    """module(seq_len)'s result, or the error it raises (the stub's, sys.exit() and a runaway go on to call_learner)."""
-    try:
-        return module(seq_len)
-    except (NotImplementedError, c.Runaway):
-        raise
-    except Exception as error:  # the learner's error, whose type the hint depends on
-        return error
-
-
 def _check_rows(got: Any, table: torch.Tensor, seq_len: int, call: str) -> None:
     """Raise a hint unless `got` is rows 0..seq_len-1 of `table`, still connected to it for training."""
     problem = c.difference(got, table[:seq_len].detach(), 0.0)
@@ -158,7 +148,7 @@ def _learned_positions_module(answer: Any) -> None:
         for seq_len in sorted({1, max(1, context_length // 2), context_length, context_length + 1,
                                2 * context_length + 3}):
             call = f"{where}({seq_len})"
-            got = c.call_learner(partial(_outcome, module, seq_len), call)
+            _, got = c.outcome(module, call, seq_len, errors=Exception)   # the hint depends on what it raises
             if seq_len <= context_length:
                 c.expect(not isinstance(got, ValueError) or seq_len < context_length, f"{call} raised ValueError "
                          f"({got}), but a sequence of exactly context_length={context_length} tokens fits.")

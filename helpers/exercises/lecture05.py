@@ -9,16 +9,7 @@ import torch
 
 from helpers.built.segments import make_pair, pad_pairs
 from helpers.exercises import checking
-from helpers.exercises.checking import (
-    Case,
-    Hint,
-    call_learner,
-    check_function,
-    exercise,
-    expect,
-    expect_dtype,
-    prediction,
-)
+from helpers.exercises.checking import Case, Hint, check_function, exercise, expect, expect_dtype, outcome, prediction
 
 QUESTION, PASSAGE = ["where", "does", "pim", "sleep", "?"], ["pim", "sleeps", "by", "the", "stove", "."]
 
@@ -179,20 +170,14 @@ def _pad_batch(answer: Any) -> None:
     check_function(answer, pad_pairs, cases, "pad_batch", mistakes=PAD_BATCH_MISTAKES)
     expect_dtype(answer, cases[0], "pad_batch", torch.long, LONG, ("input_ids", "token_type_ids", "attention_mask"))
     too_long = _batch_case(_pairs(torch.Generator().manual_seed(560), (6, 4), (1, 1)), 8)        # 13 and 5 tokens
-
-    def padded(pairs: list, length: int) -> Any:
-        try:
-            return answer(pairs, length)
-        except ValueError:
-            return None                          # refused, as asked
     try:
-        got = call_learner(padded, too_long.label, *too_long.args)
+        refused, got = outcome(answer, too_long.label, *too_long.args)
     except Hint as hint:
         raise Hint(f"{hint} The first pair is longer than `length`: refuse it on purpose, raise a ValueError saying "
                    "which pair is too long (a loop that pads until a row has exactly `length` entries never stops "
                    "here).") from None
     shapes = [tuple(t.shape) for t in got] if isinstance(got, (tuple, list)) else type(got).__name__
-    expect(got is None, f"For {too_long.label}: the first pair has 13 tokens, more than length=8, but your function "
+    expect(refused, f"For {too_long.label}: the first pair has 13 tokens, more than length=8, but your function "
                         f"returned {shapes} instead of raising a ValueError. Cutting an encoded pair would drop its "
                         "final [SEP]; refuse it (texts are truncated before the pair is built).")
 

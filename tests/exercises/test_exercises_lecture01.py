@@ -383,7 +383,7 @@ FIRST = "WindowDataset(torch.arange(100, 130), context_length=4, stride=4) (7 wi
     (batches_swapped, FIRST + ":", "batch 0's inputs: the shape is right, but at index [0, 0]"),
     (batches_concatenated, FIRST + ":", "expected shape (3, 4), but your function returned shape (12,)"),
     (batches_as_floats, FIRST + ":", "expected whole numbers (int64)"),
-    (batches_zero_the_dataset, FIRST + ":", "changed its input"),
+    (batches_zero_the_dataset, FIRST + " your function", "changed its input dataset in place"),
     (batches_one_too_many, FIRST + ", drop_last=True", "left out"),
     (batches_a_dict, FIRST + ":", "pairs, but your function returned a dict"),
     (batches_one_tensor, FIRST + ":", "expected a list of 3 (inputs, targets) pairs"),
