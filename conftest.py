@@ -1,5 +1,6 @@
 """Test-wide setup: no network for this process or any kernel it starts (notebooks included), no screen, paths
-that do not depend on the folder pytest was started from, and the `slow` marker on whole-notebook runs.
+that do not depend on the folder pytest was started from, the `slow` marker on whole-notebook runs, and, with
+pytest-xdist (`-n 2`), whole files to each worker and the CPU cores shared between the workers.
 
 Shared test helpers live here as fixtures (`readme_block`) or in tests/support/notebook_code.py; test files never
 import from each other. The repository root is `helpers.course.ROOT`.
@@ -26,6 +27,34 @@ sys.path[:0] = [str(OFFLINE_DIR), str(SUPPORT_DIR)]
 import sitecustomize  # noqa: E402,F401  (the same guard, in this process)
 
 
+def share_cores_between_workers() -> None:
+    """In a pytest-xdist worker (`-n 2`), give torch, and every kernel or subprocess the worker starts, its share of
+    the cores (unless OMP_NUM_THREADS is set): two workers x two threads on two cores spend their time waiting.
+
+    Before torch is imported. Outputs do not depend on it: tests/support/cpu_matrix.py checks 1, 2 and 4 threads.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers > 1:
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, str(max(1, (os.cpu_count() or 1) // workers)))
+
+
+share_cores_between_workers()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """With pytest-xdist, hand each worker whole files (`--dist loadscope`): a notebook's nbval cells share one
+    kernel and must run in order in one process. Modes that spread one file's tests over workers are refused."""
+    if not getattr(config.option, "numprocesses", None):
+        return
+    if config.option.dist == "no":
+        config.option.dist = "loadscope"
+    if config.option.dist in ("load", "worksteal"):
+        raise pytest.UsageError(f"--dist {config.option.dist} would split a notebook's cells between workers; "
+                                "use --dist loadscope (the default here) or loadfile")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Give nbval the sanitize file by its absolute path, so `pytest --nbval` works from any working folder."""
     if hasattr(config.option, "nbval_sanitize_with") and not config.option.nbval_sanitize_with:
@@ -37,6 +66,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if type(item).__module__.startswith("nbval"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """pytest-xdist's loadscope and loadfile schedulers, comparing the workers' test ids without memory addresses
+    (tests/support/xdist_scopes.py). Only called with pytest-xdist installed and `-n` given."""
+    from xdist_scopes import SCHEDULERS
+    scheduler = SCHEDULERS.get(config.getvalue("dist"))
+    return scheduler(config, log) if scheduler else None
 
 
 def readme_fenced_block(marker: str) -> list[str]:
