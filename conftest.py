@@ -5,6 +5,7 @@ pytest-xdist (`-n 2`), whole files to each worker and the CPU cores shared betwe
 Shared test helpers live here as fixtures (`readme_block`) or in tests/support/notebook_code.py; test files never
 import from each other. The repository root is `helpers.course.ROOT`.
 """
+import collections
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ SUPPORT_DIR = ROOT / "tests" / "support"  # bad_input.py, notebook_code.py: `fro
 OFFLINE_DIR = SUPPORT_DIR / "offline"
 SANITIZE_FILE = SUPPORT_DIR / "nbval_sanitize.cfg"
 README = ROOT / "README.md"
+# Minutes each on two cores (the browser runs every lecture in JupyterLab; the solutions run every exercise's
+# solution): with pytest-xdist they start first, and the other worker runs everything else meanwhile.
+LONGEST_FILES = ("tests/notebooks/test_browser.py", "tests/notebooks/test_solutions.py")
 
 # Kernels and subprocesses inherit PYTHONPATH and import tests/support/offline/sitecustomize.py at start-up.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), str(ROOT),
@@ -50,6 +54,8 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         return
     if config.option.dist == "no":
         config.option.dist = "loadscope"
+    if config.option.dist == "loadscope":
+        config.option.loadscopereorder = False  # the workers order the files: pytest_collection_modifyitems
     if config.option.dist in ("load", "worksteal"):
         raise pytest.UsageError(f"--dist {config.option.dist} would split a notebook's cells between workers; "
                                 "use --dist loadscope (the default here) or loadfile")
@@ -62,10 +68,31 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """nbval's notebook cells re-execute whole notebooks: mark them slow, like the other whole-notebook tests."""
+    """nbval's notebook cells re-execute whole notebooks: mark them slow, like the other whole-notebook tests.
+    In a pytest-xdist worker, the files that take longest come first."""
     for item in items:
         if type(item).__module__.startswith("nbval"):
             item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):  # set by pytest-xdist in its workers
+        longest_first(items)
+
+
+def longest_first(items: list[pytest.Item]) -> None:
+    """Order whole files so that two workers finish together: the longest files first (LONGEST_FILES), then the
+    others, larger files first. Each file's tests keep their order.
+
+    The workers take files in this order (pytest_cmdline_main turns xdist's own reordering off): the browser test
+    alone takes minutes, and started last it would run while the other worker has nothing left to do.
+    """
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    sizes = collections.Counter(map(file_of, items))
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        file = file_of(item)
+        return (LONGEST_FILES.index(file) if file in LONGEST_FILES else len(LONGEST_FILES)), -sizes[file]
+    items.sort(key=rank)
 
 
 @pytest.hookimpl(optionalhook=True)
