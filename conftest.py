@@ -38,9 +38,10 @@ def share_cores_between_workers() -> None:
     Before torch is imported. Outputs do not depend on it: tests/support/cpu_matrix.py checks 1, 2 and 4 threads.
     """
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if workers > 1:
         for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(variable, str(max(1, (os.cpu_count() or 1) // workers)))
+            os.environ.setdefault(variable, str(max(1, cores // workers)))
 
 
 share_cores_between_workers()
