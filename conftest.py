@@ -1,9 +1,11 @@
 """Test-wide setup: no network for this process or any kernel it starts (notebooks included), no screen, paths
-that do not depend on the folder pytest was started from, and the `slow` marker on whole-notebook runs.
+that do not depend on the folder pytest was started from, the `slow` marker on whole-notebook runs, and, with
+pytest-xdist (`-n 2`), whole files to each worker and the CPU cores shared between the workers.
 
 Shared test helpers live here as fixtures (`readme_block`) or in tests/support/notebook_code.py; test files never
 import from each other. The repository root is `helpers.course.ROOT`.
 """
+import collections
 import os
 import sys
 from pathlib import Path
@@ -18,12 +20,46 @@ SUPPORT_DIR = ROOT / "tests" / "support"  # bad_input.py, notebook_code.py: `fro
 OFFLINE_DIR = SUPPORT_DIR / "offline"
 SANITIZE_FILE = SUPPORT_DIR / "nbval_sanitize.cfg"
 README = ROOT / "README.md"
+# Minutes each on two cores (the browser runs every lecture in JupyterLab; the solutions run every exercise's
+# solution): with pytest-xdist they start first, and the other worker runs everything else meanwhile.
+LONGEST_FILES = ("tests/notebooks/test_browser.py", "tests/notebooks/test_solutions.py")
 
 # Kernels and subprocesses inherit PYTHONPATH and import tests/support/offline/sitecustomize.py at start-up.
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), str(ROOT),
                                                          os.environ.get("PYTHONPATH", "")]))
 sys.path[:0] = [str(OFFLINE_DIR), str(SUPPORT_DIR)]
 import sitecustomize  # noqa: E402,F401  (the same guard, in this process)
+
+
+def share_cores_between_workers() -> None:
+    """In a pytest-xdist worker (`-n 2`), give torch, and every kernel or subprocess the worker starts, its share of
+    the cores (unless OMP_NUM_THREADS is set): two workers x two threads on two cores spend their time waiting.
+
+    Before torch is imported. Outputs do not depend on it: tests/support/cpu_matrix.py checks 1, 2 and 4 threads.
+    """
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if workers > 1:
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, str(max(1, cores // workers)))
+
+
+share_cores_between_workers()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """With pytest-xdist, hand each worker whole files (`--dist loadscope`): a notebook's nbval cells share one
+    kernel and must run in order in one process. Modes that spread one file's tests over workers are refused."""
+    if not getattr(config.option, "numprocesses", None):
+        return
+    if config.option.dist == "no":
+        config.option.dist = "loadscope"
+    if config.option.dist == "loadscope":
+        config.option.loadscopereorder = False  # the workers order the files: pytest_collection_modifyitems
+    if config.option.dist in ("load", "worksteal"):
+        raise pytest.UsageError(f"--dist {config.option.dist} would split a notebook's cells between workers; "
+                                "use --dist loadscope (the default here) or loadfile")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,10 +69,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """nbval's notebook cells re-execute whole notebooks: mark them slow, like the other whole-notebook tests."""
+    """nbval's notebook cells re-execute whole notebooks: mark them slow, like the other whole-notebook tests.
+    In a pytest-xdist worker, the files that take longest come first."""
     for item in items:
         if type(item).__module__.startswith("nbval"):
             item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):  # set by pytest-xdist in its workers
+        longest_first(items)
+
+
+def longest_first(items: list[pytest.Item]) -> None:
+    """Order whole files so that two workers finish together: the longest files first (LONGEST_FILES), then the
+    others, larger files first. Each file's tests keep their order.
+
+    The workers take files in this order (pytest_cmdline_main turns xdist's own reordering off): the browser test
+    alone takes minutes, and started last it would run while the other worker has nothing left to do.
+    """
+    def file_of(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    sizes = collections.Counter(map(file_of, items))
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        file = file_of(item)
+        return (LONGEST_FILES.index(file) if file in LONGEST_FILES else len(LONGEST_FILES)), -sizes[file]
+    items.sort(key=rank)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """pytest-xdist's loadscope and loadfile schedulers, comparing the workers' test ids without memory addresses
+    (tests/support/xdist_scopes.py). Only called with pytest-xdist installed and `-n` given."""
+    from xdist_scopes import SCHEDULERS
+    scheduler = SCHEDULERS.get(config.getvalue("dist"))
+    return scheduler(config, log) if scheduler else None
 
 
 def readme_fenced_block(marker: str) -> list[str]:

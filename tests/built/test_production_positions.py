@@ -19,6 +19,8 @@ class LazyModule:
         self.name = name
 
     def __getattr__(self, attribute: str):
+        if attribute.startswith("_"):  # pytest's collection probes names like `_fixture_function_marker`: not ours
+            raise AttributeError(attribute)
         return getattr(pytest.importorskip(self.name), attribute)
 
 

