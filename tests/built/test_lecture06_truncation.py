@@ -33,6 +33,7 @@ def kept_by_tokenizer(tokenizer, length_a, length_b, max_length):
     return types.count(0) - 2, types.count(1) - 1           # minus [CLS] and the two [SEP]
 
 
+@pytest.mark.slow  # loads transformers' BertTokenizer
 @needs_bert
 def test_the_lectures_rule_is_the_tokenizers_and_the_original_rule_is_not():
     tokenizer = minilm.bert_tokenizer()

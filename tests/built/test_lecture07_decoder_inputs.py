@@ -19,14 +19,15 @@ from helpers.built.decoder_inputs import (
 )
 from notebook_code import definitions
 
-transformers = pytest.importorskip("transformers")
-transformers.logging.set_verbosity_error()
 NOTEBOOK = "07_decoder_inputs.ipynb"
 SIZES = dict(vocab_size=100, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
              num_key_value_heads=2, max_position_embeddings=64, attn_implementation="eager")
 
 
 def tiny(kind, **extra):
+    """A tiny random transformers model (imported here, so the quick tier never loads transformers)."""
+    transformers = pytest.importorskip("transformers")
+    transformers.logging.set_verbosity_error()
     torch.manual_seed(7)
     if kind == "gpt2":
         config = transformers.GPT2Config(vocab_size=100, n_embd=32, n_layer=1, n_head=2, n_positions=64,
@@ -63,6 +64,7 @@ def test_notebook_definitions_agree_with_helpers():
     assert torch.equal(book["apply_rope"](x, cos, sin), apply_rope(x, cos, sin))
 
 
+@pytest.mark.slow  # loads transformers
 def test_input_layers_equal_transformers_first_block_input():
     ids = torch.tensor([[5, 17, 42, 8, 99, 3], [1, 2, 3, 4, 5, 6]])
     gpt2, llama, gemma = tiny("gpt2"), tiny("llama"), tiny("gemma", head_dim=16)
@@ -74,6 +76,7 @@ def test_input_layers_equal_transformers_first_block_input():
             assert torch.equal(first, model(ids, output_hidden_states=True, use_cache=False).hidden_states[0])
 
 
+@pytest.mark.slow  # loads transformers
 def test_gemma_scales_in_the_weights_dtype():
     """In bfloat16, Gemma's factor for d_model = 3072 is sqrt(3072) rounded to bfloat16 (55.5), not 55.43."""
     gemma = tiny("gemma", hidden_size=3072, head_dim=16, num_hidden_layers=1).to(torch.bfloat16)
@@ -85,6 +88,7 @@ def test_gemma_scales_in_the_weights_dtype():
     assert not torch.equal(theirs, (table.float() * math.sqrt(3072)).to(torch.bfloat16))
 
 
+@pytest.mark.slow  # loads transformers
 def test_rope_tables_and_mask_equal_what_llamas_first_block_receives():
     llama = tiny("llama")
     mask = torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]])
@@ -97,6 +101,7 @@ def test_rope_tables_and_mask_equal_what_llamas_first_block_receives():
     assert torch.equal(additive_mask(mask), received["attention_mask"])
 
 
+@pytest.mark.slow  # loads transformers
 def test_position_ids_from_mask_match_transformers_generation():
     """Greedy generation by transformers on a left-padded batch = our loop that recomputes everything with our
     position ids (so transformers' generation numbers the real tokens as we do)."""
@@ -115,6 +120,7 @@ def test_position_ids_from_mask_match_transformers_generation():
     assert torch.equal(ours[:, 5:], theirs)
 
 
+@pytest.mark.slow  # loads transformers
 def test_packed_row_equals_separate_runs_and_needs_the_mask():
     llama = tiny("llama")
     documents = [[5, 17, 42], [8, 99, 3, 61], [23, 7]]
@@ -166,6 +172,7 @@ def test_mask_conventions_by_running_the_real_functions():
     assert not torch.allclose(mha_flipped[1], mha_additive[1], atol=1e-3)
 
 
+@pytest.mark.slow  # loads transformers
 def test_transformers_caches_keys_rotated_and_one_cached_step_equals_the_full_pass():
     """Llama's cache holds k_proj's keys rotated at their positions (as Section 4 says), and one new token with the
     cache, given its position id from the mask, gives the full pass's last hidden state (left-padded batch)."""

@@ -187,6 +187,7 @@ def test_alibi_slopes_follow_the_papers_code_for_any_head_count(num_heads):
     assert torch.allclose(alibi_slopes(num_heads), torch.tensor(alibi_slopes_loop(num_heads)), rtol=1e-6, atol=0)
 
 
+@pytest.mark.slow  # loads transformers
 @pytest.mark.parametrize("num_heads", [3, 5, 6, 12, 24])
 def test_alibi_slopes_match_bloom_for_non_powers_of_two(num_heads):
     bloom = pytest.importorskip("transformers.models.bloom.modeling_bloom")

@@ -60,6 +60,7 @@ def test_folder_may_be_a_string_and_the_weights_are_checked_once(monkeypatch):
 
 @installed
 @pytest.mark.skipif(not minilm.transformers_available(), reason=minilm.TRANSFORMERS_HINT)
+@pytest.mark.slow  # loads transformers' BertTokenizer and BertModel
 def test_production_classes_load_offline():
     tokenizer, model = minilm.bert_tokenizer(), minilm.bert_model()
     assert type(tokenizer).__name__ == "BertTokenizer" and type(model).__name__ == "BertModel"
