@@ -527,7 +527,9 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
 class Value:
     """A value exercise as data: the right answer, what the answer is called, the known wrong answers with the hint
     each one gets, and the hint for any other answer. A whole-number answer must match exactly; a real number within
-    half a unit of the `places` the lecture prints (23.5 passes for 23.50), or within 0.01% when `places` is None."""
+    half a unit of the `places` the lecture prints (23.5 passes for 23.50), or within 0.01% when `places` is None.
+    With `places`, only the right answer rounded to fewer decimals, or one within 5 units of its last printed place,
+    is called close: any other wrong answer gets `otherwise`, as a formula slip may land within 1 of the answer."""
 
     expected: float
     what: str
@@ -544,11 +546,12 @@ class Value:
         for wrong, hint in self.mistakes.items():
             if self._close(number, wrong):
                 raise Hint(hint)
-        if self.places is not None and abs(number - self.expected) < 1:
-            raise Hint(f"{self.what} {number} is close but rounded too far: give at least {self.places} decimals, as "
-                       "the lecture prints them." if number == round(number, self.places - 1) else
-                       f"{self.what} {number} is close but off at {self.places} decimals: keep full precision, or "
-                       "round (not cut).")
+        if self.places is not None:
+            expect(not any(math.isclose(number, round(self.expected, shorter), abs_tol=1e-9)
+                           for shorter in range(self.places)), f"{self.what} {number} is close but rounded too far: "
+                   f"give at least {self.places} decimals, as the lecture prints them.")
+            expect(abs(number - self.expected) >= 5 * 10.0 ** -self.places, f"{self.what} {number} is close but off "
+                   f"at {self.places} decimals: keep full precision, or round (not cut).")
         raise Hint(self.otherwise)
 
     def _close(self, number: float, target: float) -> bool:
