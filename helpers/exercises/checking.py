@@ -315,6 +315,7 @@ def outcome(function: Callable[..., Any], where: str, *args: Any,
             return True, error
     return call_learner(caught, where, *args)
 
+
 def expect_refusal(learner: Callable[..., Any], where: str, crashed: str, returned: str, *args: Any) -> ValueError:
     """The ValueError the learner's function raises for an input it must refuse. Any other error becomes a hint that
     ends with `crashed`; a result, one that ends with `returned`."""
@@ -324,6 +325,7 @@ def expect_refusal(learner: Callable[..., Any], where: str, crashed: str, return
         raise Hint(f"{str(hint).rstrip('.')}. {crashed}") from None
     expect(refused, f"{where} your function returned {got!r}{returned}")
     return got
+
 
 def _for(where: str) -> str:
     return where if where.startswith("For ") else f"For {where}"
@@ -349,6 +351,7 @@ def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch
     for part, result in zip(parts or [""], results if parts else [results]):
         got = f"{part} in dtype " * bool(part) + str(result.dtype).removeprefix("torch.")
         expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {got}: {advice}")
+
 
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
 MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what the kernel already holds
