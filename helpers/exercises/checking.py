@@ -550,11 +550,12 @@ class Value:
             if self._close(number, wrong):
                 raise Hint(hint)
         if self.places is not None:
-            expect(not any(math.isclose(number, round(self.expected, shorter), abs_tol=1e-9)
-                           for shorter in range(self.places)), f"{self.what} {number} is close but rounded too far: "
-                   f"give at least {self.places} decimals, as the lecture prints them.")
-            expect(abs(number - self.expected) >= 5 * 10.0 ** -self.places, f"{self.what} {number} is close but off "
-                   f"at {self.places} decimals: keep full precision, or round (not cut).")
+            if any(math.isclose(number, round(self.expected, shorter), abs_tol=1e-9) for shorter in range(self.places)):
+                raise Hint(f"{self.what} {number} is close but rounded too far: give at least {self.places} decimals, "
+                           "as the lecture prints them.")
+            if abs(number - self.expected) < 5 * 10.0 ** -self.places:   # never true for nan
+                raise Hint(f"{self.what} {number} is close but off at {self.places} decimals: keep full precision, "
+                           "or round (not cut).")
         raise Hint(self.otherwise)
 
     def _close(self, number: float, target: float) -> bool:

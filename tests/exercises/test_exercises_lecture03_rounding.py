@@ -34,7 +34,7 @@ def test_wrong_or_over_rounded_answers_get_the_right_hint(capsys, exercise_id, a
 @pytest.mark.parametrize("exercise_id, answer", [
     ("3.4", sum(math.cos(7 * 10000 ** (-2 * i / 64)) for i in range(31))),          # the last pair left out
     ("3.4", sum(math.cos(7 * 10000 ** (-2 * i / 64)) for i in range(1, 33))),       # pairs counted from 1
-    ("3.4", 23.2), ("3.1", 8.2), ("3.1", WAVELENGTH + 0.3)])
+    ("3.4", 23.2), ("3.1", 8.2), ("3.1", WAVELENGTH + 0.3), ("3.4", math.nan), ("3.1", torch.tensor(math.nan))])
 def test_a_slip_within_one_is_not_called_a_rounding_problem(capsys, exercise_id, answer):
     out = outcome(capsys, exercise_id, answer)
     assert "not right yet" in out and "close" not in out, out
