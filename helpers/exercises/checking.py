@@ -315,6 +315,7 @@ def outcome(function: Callable[..., Any], where: str, *args: Any,
             return True, error
     return call_learner(caught, where, *args)
 
+
 def expect_refusal(learner: Callable[..., Any], where: str, crashed: str, returned: str, *args: Any) -> ValueError:
     """The ValueError the learner's function raises for an input it must refuse. Any other error becomes a hint that
     ends with `crashed`; a result, one that ends with `returned`."""
@@ -324,6 +325,7 @@ def expect_refusal(learner: Callable[..., Any], where: str, crashed: str, return
         raise Hint(f"{str(hint).rstrip('.')}. {crashed}") from None
     expect(refused, f"{where} your function returned {got!r}{returned}")
     return got
+
 
 def _for(where: str) -> str:
     return where if where.startswith("For ") else f"For {where}"
@@ -349,6 +351,7 @@ def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch
     for part, result in zip(parts or [""], results if parts else [results]):
         got = f"{part} in dtype " * bool(part) + str(result.dtype).removeprefix("torch.")
         expect(result.dtype == dtype, f"For {where} the values are right, but your function returned {got}: {advice}")
+
 
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
 MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what the kernel already holds
@@ -527,7 +530,9 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
 class Value:
     """A value exercise as data: the right answer, what the answer is called, the known wrong answers with the hint
     each one gets, and the hint for any other answer. A whole-number answer must match exactly; a real number within
-    half a unit of the `places` the lecture prints (23.5 passes for 23.50), or within 0.01% when `places` is None."""
+    half a unit of the `places` the lecture prints (23.5 passes for 23.50), or within 0.01% when `places` is None.
+    With `places`, only the right answer rounded to fewer decimals, or one within 5 units of its last printed place,
+    is called close: any other wrong answer gets `otherwise`, as a formula slip may land within 1 of the answer."""
 
     expected: float
     what: str
@@ -544,11 +549,13 @@ class Value:
         for wrong, hint in self.mistakes.items():
             if self._close(number, wrong):
                 raise Hint(hint)
-        if self.places is not None and abs(number - self.expected) < 1:
-            raise Hint(f"{self.what} {number} is close but rounded too far: give at least {self.places} decimals, as "
-                       "the lecture prints them." if number == round(number, self.places - 1) else
-                       f"{self.what} {number} is close but off at {self.places} decimals: keep full precision, or "
-                       "round (not cut).")
+        if self.places is not None:
+            if any(math.isclose(number, round(self.expected, shorter), abs_tol=1e-9) for shorter in range(self.places)):
+                raise Hint(f"{self.what} {number} is close but rounded too far: give at least {self.places} decimals, "
+                           "as the lecture prints them.")
+            if abs(number - self.expected) < 5 * 10.0 ** -self.places:   # never true for nan
+                raise Hint(f"{self.what} {number} is close but off at {self.places} decimals: keep full precision, "
+                           "or round (not cut).")
         raise Hint(self.otherwise)
 
     def _close(self, number: float, target: float) -> bool:

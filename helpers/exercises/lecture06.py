@@ -213,11 +213,8 @@ def _pad_batch(answer: Any) -> None:
         sequences = [torch.randint(0, 1000, (n,), generator=generator).tolist() for n in lengths.tolist()]
         cases.append(c.Case((sequences, int(torch.randint(0, 1000, (1,), generator=generator)))))
     c.check_function(answer, pad_sequences, cases, "pad_batch_mine", PAD_MISTAKES)
-    where = cases[0].describe("pad_batch_mine")
-    for name, result in zip(("ids", "attention_mask"), c.call_learner(answer, where, *cases[0].args)):
-        dtype = str(result.dtype).removeprefix("torch.")
-        c.expect(result.dtype == torch.long, f"For {where}: your {name} has dtype {dtype}, but the task asks for "
-                 "torch.long (int64), the dtype of the ids an embedding table is indexed with.")
+    c.expect_dtype(answer, cases[0], "pad_batch_mine", torch.long, "the task asks for torch.long (int64), the dtype "
+                   "of the ids an embedding table is indexed with.", ("ids", "attention_mask"))
 
 
 c.prediction("6.p", ["A", "B", "C"])  # does padding a sequence change the input embeddings of its real tokens?

@@ -24,10 +24,20 @@ def test_printed_precision_passes(capsys, exercise_id, answer):
 
 @pytest.mark.parametrize("exercise_id, answer, words", [
     ("3.1", 8.4, "rounded too far"), ("3.1", 8.37, "off at 2 decimals"), ("3.4", 23.3, "rounded too far"),
-    ("3.4", 23.25, "off at 2 decimals"), ("3.4", 12.0, "not right yet")])
+    ("3.4", 23.25, "off at 2 decimals"), ("3.4", 12.0, "not right yet"), ("3.4", 23.0, "rounded too far"),
+    ("3.1", 8.0, "rounded too far")])
 def test_wrong_or_over_rounded_answers_get_the_right_hint(capsys, exercise_id, answer, words):
     out = outcome(capsys, exercise_id, answer)
     assert out.startswith(f"❌ Exercise {exercise_id}: not yet. Hint:") and words in out, out
+
+
+@pytest.mark.parametrize("exercise_id, answer", [
+    ("3.4", sum(math.cos(7 * 10000 ** (-2 * i / 64)) for i in range(31))),          # the last pair left out
+    ("3.4", sum(math.cos(7 * 10000 ** (-2 * i / 64)) for i in range(1, 33))),       # pairs counted from 1
+    ("3.4", 23.2), ("3.1", 8.2), ("3.1", WAVELENGTH + 0.3), ("3.4", math.nan), ("3.1", torch.tensor(math.nan))])
+def test_a_slip_within_one_is_not_called_a_rounding_problem(capsys, exercise_id, answer):
+    out = outcome(capsys, exercise_id, answer)
+    assert "not right yet" in out and "close" not in out, out
 
 
 class TableOneRowTooMany(torch.nn.Module):
