@@ -97,7 +97,9 @@ def check(exercise_id: str, answer: Any) -> None:
         print(f"❌ Exercise {exercise_id}: not yet. Hint: {changed}")
         return
     try:
-        with torch.random.fork_rng(devices=[]):  # checkers seed torch; the learner's notebook keeps its random state
+        # Checkers seed only the CPU generator (torch.default_generator), restored here: the learner's notebook keeps
+        # its random state, on the CPU and on a GPU.
+        with torch.random.fork_rng(devices=[]):
             _EXERCISES[exercise_id](_plain(answer))
     except NotWrittenYet:
         print(f"✏️ Exercise {exercise_id}: write the body of your function (replace the "

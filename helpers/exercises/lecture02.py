@@ -49,7 +49,7 @@ def _tied_embedding(answer: Any) -> None:
     generator = torch.Generator().manual_seed(3)
     for vocab_size, d_model, shape in [(10, 4, (4,)), (7, 3, ()), (12, 5, (2, 6)), (30, 8, (3, 2, 4)), (5, 2, (0,))]:
         made = f"TiedEmbedding({vocab_size}, {d_model})"
-        torch.manual_seed(vocab_size)
+        torch.default_generator.manual_seed(vocab_size)
         model = c.call_learner(answer, made, vocab_size, d_model)
         c.expect(callable(getattr(model, "logits", None)), f"{made} has no method logits(hidden): add one.")
         parameters = [p for p in model.parameters() if p.requires_grad]
@@ -79,7 +79,7 @@ def _tied_embedding(answer: Any) -> None:
         c.expect(not torch.allclose(got, output, atol=1e-6), f"{where}: the lookup sent no gradient: forward must "
                                                              "return rows of the table itself, not of a copy.")
         raise c.Hint(f"{where}: the table's gradient differs from nn.Embedding's with the same weights.")
-    torch.manual_seed(0)
+    torch.default_generator.manual_seed(0)
     spread = next(c.call_learner(answer, "TiedEmbedding(200, 16)", 200, 16).parameters()).detach().std().item()
     c.expect(0.8 < spread < 1.25, f"TiedEmbedding(200, 16)'s table has standard deviation {spread:.3g}; start it as "
                                   "nn.Embedding does, from N(0, 1) (torch.randn).")

@@ -132,7 +132,7 @@ def _learned_positions_module(answer: Any) -> None:
                                           int(torch.randint(1, 33, (1,), generator=generator))) for _ in range(3)]
     for context_length, d_model in sizes:
         where, rows = f"{answer.__name__}({context_length}, {d_model})", context_length * d_model
-        torch.manual_seed(0)
+        torch.default_generator.manual_seed(0)
         module = c.call_learner(answer, where, context_length, d_model)
         c.expect(type(module).forward is not nn.Module.forward, f"Your class {answer.__name__} has no forward method "
                  "(check its spelling: def forward(self, seq_len), inside the class). Calling a module runs forward.")

@@ -67,7 +67,7 @@ def forward_cases() -> list[c.Case]:
 def _module(cls: type, config: dict[str, Any]) -> nn.Module:
     """`cls` (the course's InputEmbedding or the learner's class) built with `config` and holding the course's seeded
     random tables (LayerNorm's scale and shift too), in eval mode."""
-    torch.manual_seed(6)
+    torch.default_generator.manual_seed(6)
     reference = InputEmbedding(**config)
     if isinstance(reference.norm, nn.LayerNorm):
         nn.init.normal_(reference.norm.weight, 1.0, 0.5)

@@ -65,15 +65,21 @@ def test_predict_then_reveal(capsys):
 
 
 @pytest.mark.parametrize("exercise_id", ["2.3", "3.6", "6.5"])
-def test_a_check_leaves_the_learners_random_state_alone(exercise_id, capsys):
-    """The checkers seed torch to build modules; the notebook's next random draw must not change because of that."""
+def test_a_check_leaves_the_learners_random_state_alone(exercise_id, capsys, monkeypatch):
+    """The checkers seed torch to build modules; the notebook's next random draw must not change because of that, on
+    the CPU (restored) or on a GPU (never seeded: torch.manual_seed would reseed CUDA's and MPS's generators too)."""
     class Stub(torch.nn.Module):
         def __init__(self, *args, **kwargs):
             super().__init__()
             self.table = torch.nn.Parameter(torch.randn(3, 2))
 
+    def gpu_seeded(seed):
+        raise AssertionError("a checker reseeded the GPU's generator")
+
     torch.manual_seed(123)
     state = torch.get_rng_state()
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", gpu_seeded)
+    monkeypatch.setattr(torch.mps, "manual_seed", gpu_seeded)
     checks.check(exercise_id, Stub)
     assert "Exercise" in capsys.readouterr().out
     assert torch.equal(torch.get_rng_state(), state)
