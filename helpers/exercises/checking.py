@@ -479,7 +479,8 @@ def difference(got: Any, expected: Any, atol: float, exact_dtype: bool = False) 
             wrong = ~torch.isclose(actual, expected.cpu(), atol=atol, rtol=1e-4, equal_nan=True)
         else:
             if got.dtype.is_floating_point:
-                return f"expected whole numbers ({str(expected.dtype).removeprefix('torch.')}), got {got.dtype}"
+                kind = "True/False values" if expected.dtype == torch.bool else "whole numbers"
+                return f"expected {kind} ({str(expected.dtype).removeprefix('torch.')}), got {got.dtype}"
             actual = got.detach().cpu()
             wrong = actual != expected.cpu()
         if not wrong.any():
