@@ -139,10 +139,14 @@ def _plain(answer: Any) -> Any:
     if isinstance(answer, np.generic) or isinstance(answer, np.ndarray) and answer.ndim == 0:
         return answer.item()
     if isinstance(answer, np.ndarray) and answer.ndim == 1:
-        return answer.tolist()
+        return FromNumPy(answer.tolist())
     if type(answer) in (list, tuple):
         return type(answer)(_plain(item) for item in answer)
     return answer
+
+
+class FromNumPy(list):
+    """A 1-D NumPy array answer, as a list (so ids computed with NumPy count); a type hint still calls it an array."""
 
 
 class NotWrittenYet(Exception):
@@ -480,7 +484,8 @@ def difference(got: Any, expected: Any, atol: float, exact_dtype: bool = False) 
             wrong = ~torch.isclose(actual, expected.cpu(), atol=atol, rtol=1e-4, equal_nan=True)
         else:
             if got.dtype.is_floating_point:
-                return f"expected whole numbers ({str(expected.dtype).removeprefix('torch.')}), got {got.dtype}"
+                kind = "True/False values" if expected.dtype == torch.bool else "whole numbers"
+                return f"expected {kind} ({str(expected.dtype).removeprefix('torch.')}), got {got.dtype}"
             actual = got.detach().cpu()
             wrong = actual != expected.cpu()
         if not wrong.any():
@@ -525,7 +530,8 @@ def expect_type(answer: Any, kinds: type | tuple[type, ...], what: str) -> None:
     accepted = tuple(_NUMBER_KINDS.get(kind, kind) for kind in kinds)
     names = " or ".join(k.__name__ for k in kinds)
     ok = isinstance(answer, accepted) and not (isinstance(answer, bool) and bool not in kinds)
-    expect(ok, f"{what} should be of type {names}, but you gave a {type(answer).__name__}.")
+    given = "NumPy array" if isinstance(answer, FromNumPy) else type(answer).__name__
+    expect(ok, f"{what} should be of type {names}, but you gave a {given}.")
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,8 @@ def _learned_positions_module(answer: Any) -> None:
         c.expect(count == 0 or count != rows + d_model, f"{where} has one row too many ({context_length + 1} rows): "
                  f"positions run from 0 to context_length - 1, so context_length={context_length} rows are enough.")
         c.expect(count == rows, f"{where} has {count} trainable numbers, not {context_length} positions × d_model="
-                 f"{d_model}. Make the table a parameter (nn.Embedding does that) so that training can change it.")
+                 f"{d_model}. " + ("Make the table a parameter (nn.Embedding does that) so that training can change "
+                                   "it." if count < rows else "The table is the module's only trainable tensor."))
         c.expect(len(parameters) == 1 and parameters[0].shape == (context_length, d_model), f"{where}: the table "
                  f"should have one row per position, shape ({context_length}, {d_model}), not "
                  f"{[tuple(p.shape) for p in parameters]}.")

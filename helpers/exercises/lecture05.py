@@ -91,9 +91,9 @@ LONG = "the task asks for torch.long (int64), the dtype embedding tables are ind
 def encode_pair_cases() -> list[Case]:
     """Fixed, edge and random inputs for 5.3 (random ones from a seeded local generator)."""
     cases = [Case(([2073, 2515, 14255, 2213, 3637, 1029], [2016, 7771, 2011, 1996, 16247, 1012])),
-             Case(([7, 8, 9], [10, 11])), Case(([], [5, 6]), label="encode_pair([], [5, 6])  (text A empty)"),
-             Case(([5, 6], []), label="encode_pair([5, 6], [])  (text B empty)"),
-             Case(([], []), label="encode_pair([], [])  (both texts empty)"),
+             Case(([7, 8, 9], [10, 11])), Case(([], [5, 6]), label="encode_pair_mine([], [5, 6])  (text A empty)"),
+             Case(([5, 6], []), label="encode_pair_mine([5, 6], [])  (text B empty)"),
+             Case(([], []), label="encode_pair_mine([], [])  (both texts empty)"),
              Case(([42], [43]), {"cls_id": 0, "sep_id": 2})]
     generator = torch.Generator().manual_seed(5)
     for _ in range(20):
@@ -105,8 +105,9 @@ def encode_pair_cases() -> list[Case]:
 @exercise("5.3")
 def _encode_pair(answer: Any) -> None:
     cases = encode_pair_cases()
-    check_function(answer, encode_pair, cases, "encode_pair", mistakes=ENCODE_PAIR_MISTAKES)
-    expect_dtype(answer, cases[0], "encode_pair", torch.long, LONG, ("input_ids", "token_type_ids", "position_ids"))
+    check_function(answer, encode_pair, cases, "encode_pair_mine", mistakes=ENCODE_PAIR_MISTAKES)
+    expect_dtype(answer, cases[0], "encode_pair_mine", torch.long, LONG,
+                 ("input_ids", "token_type_ids", "position_ids"))
 
 
 def _pad(pairs: list, length: int, pad_id: int = 0, *, pad_type: int = 0, left: bool = False, mask_pad: int = 0,
@@ -144,7 +145,7 @@ def _pairs(generator: torch.Generator, *lengths: tuple[int, int]) -> list[tuple[
 def _batch_case(pairs: list, length: int, **kwargs: Any) -> Case:
     sizes, plural = ", ".join(str(len(ids)) for ids, _ in pairs), "s" if len(pairs) > 1 else ""
     extra = "".join(f", {k}={v}" for k, v in kwargs.items())
-    return Case((pairs, length), kwargs, label=f"pad_batch(<{len(pairs)} pair{plural} of {sizes} tokens>, "
+    return Case((pairs, length), kwargs, label=f"pad_batch_mine(<{len(pairs)} pair{plural} of {sizes} tokens>, "
                                                f"length={length}{extra})")
 
 
@@ -167,8 +168,9 @@ def pad_batch_cases() -> list[Case]:
 @exercise("5.4")
 def _pad_batch(answer: Any) -> None:
     cases = pad_batch_cases()
-    check_function(answer, pad_pairs, cases, "pad_batch", mistakes=PAD_BATCH_MISTAKES)
-    expect_dtype(answer, cases[0], "pad_batch", torch.long, LONG, ("input_ids", "token_type_ids", "attention_mask"))
+    check_function(answer, pad_pairs, cases, "pad_batch_mine", mistakes=PAD_BATCH_MISTAKES)
+    expect_dtype(answer, cases[0], "pad_batch_mine", torch.long, LONG,
+                 ("input_ids", "token_type_ids", "attention_mask"))
     too_long = _batch_case(_pairs(torch.Generator().manual_seed(560), (6, 4), (1, 1)), 8)        # 13 and 5 tokens
     try:
         refused, got = outcome(answer, too_long.label, *too_long.args)

@@ -169,13 +169,18 @@ def _input_embedding_forward(answer: Any) -> None:
 
     def learner(config: dict[str, Any], token_ids: torch.Tensor, segment_ids: torch.Tensor | None) -> Any:
         module = _module(answer, config)
+        tables = {name: table.clone() for name, table in module.state_dict().items()}
         try:
             with torch.no_grad():
-                return module(token_ids, segment_ids)
+                result = module(token_ids, segment_ids)
         except AttributeError as error:          # self.position exists for learned positions only
             raise AttributeError(f"{error} (a module with sinusoidal positions has self.position_table instead: "
                                  "self.position_vectors(seq_len) works for both)" if "'position'" in str(error)
                                  else error) from None
+        changed = [name for name, table in module.state_dict().items() if not torch.equal(table, tables[name])]
+        c.expect(not changed, f"Your forward changed the module's own {', '.join(changed)} in place, so every call "
+                 "gives other numbers. forward only reads the tables: scale the looked-up token vectors, not a table.")
+        return result
 
     cases = forward_cases()
     c.check_function(learner, _forward, cases, "MyInputEmbedding", FORWARD_MISTAKES)

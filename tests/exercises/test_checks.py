@@ -21,6 +21,17 @@ def test_wrong_type_gets_a_hint_not_a_crash(capsys):
     assert "should be of type Tensor, but you gave a list" in capsys.readouterr().out
 
 
+def test_a_numpy_array_is_called_an_array_where_a_tensor_is_asked_and_counts_where_a_list_is(capsys):
+    """The blind learner's attempt: 3.2's encoding as a NumPy array was told "you gave a list"."""
+    import math
+
+    import numpy as np
+    checks.check("3.2", np.array([math.sin(3), math.cos(3), math.sin(0.03), math.cos(0.03)]))
+    assert "should be of type Tensor, but you gave a NumPy array." in capsys.readouterr().out
+    checks.check("2.4", np.array([3, 0, 5, 4, 1, 2, 6]))
+    assert capsys.readouterr().out.startswith("✅")
+
+
 def test_registering_twice_is_refused():
     with pytest.raises(ValueError, match="registered twice"):
         checks.exercise("0.1")(lambda answer: None)

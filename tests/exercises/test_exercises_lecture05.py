@@ -131,7 +131,7 @@ def test_stub_crash_and_non_function_answers(exercise_id, capsys):
 
 
 def test_5_3_cases_include_empty_texts_and_random_inputs():
-    labels = [case.describe("encode_pair") for case in lecture05.encode_pair_cases()]
+    labels = [case.describe("encode_pair_mine") for case in lecture05.encode_pair_cases()]
     assert any("text A empty" in label for label in labels) and any("text B empty" in label for label in labels)
     assert any("both texts empty" in label for label in labels) and len(labels) >= 20
 
@@ -144,3 +144,20 @@ def test_prediction_5p_accepts_each_choice_and_reveals(capsys):
     assert "the answer is A" in capsys.readouterr().out
     checks.predict("5.p", "D")
     assert capsys.readouterr().out.startswith("❌ Prediction 5.p: 'D' is not one of the choices")
+
+
+def test_build_it_hints_name_the_learners_own_function(capsys):
+    """The notebook's stubs are encode_pair_mine and pad_batch_mine: a hint that names another function misleads."""
+    def encode_without_positions(ids_a, ids_b, cls_id=101, sep_id=102):
+        ids = torch.tensor([cls_id, *ids_a, sep_id, *ids_b, sep_id])
+        return ids, torch.tensor([0] * (len(ids_a) + 2) + [1] * (len(ids_b) + 1)), torch.zeros_like(ids)
+
+    def pad_with_bool_mask(pairs, length, pad_id=0):
+        ids = torch.stack([torch.cat([i, i.new_full((length - len(i),), pad_id)]) for i, _ in pairs])
+        types = torch.stack([torch.cat([t, t.new_zeros(length - len(t))]) for _, t in pairs])
+        return ids, types, torch.stack([torch.arange(length) < len(i) for i, _ in pairs])
+
+    assert "For encode_pair_mine(" in run("5.3", encode_without_positions, capsys)
+    out = run("5.4", pad_with_bool_mask, capsys)
+    assert "For pad_batch_mine(" in out and "pad_batch(" not in out
+    assert "e.g. pad_batch_mine," in run("5.4", None, capsys)

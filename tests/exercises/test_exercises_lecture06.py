@@ -144,6 +144,16 @@ def test_6_5_stub_crash_and_wrong_kind_of_answer(capsys):
     assert "Keep InputEmbedding's tables" in run("6.5", renamed, capsys)
 
 
+def test_6_5_a_forward_that_scales_the_table_in_place_is_refused(capsys):
+    """The blind learner's attempt: the right numbers once, but the token table grows by √d_model at every call."""
+    def scale_table(self, ids, seg=None):
+        self.token.weight.data.mul_(self.token.embedding_dim ** 0.5)
+        return self.dropout(self.norm(self.token(ids) + segment_rows(self, ids, seg) + positions(self, ids.shape[1])))
+
+    out = run("6.5", learner(scale_table), capsys)
+    assert out.startswith("❌") and "changed the module's own token.weight in place" in out, out
+
+
 def test_6_5_the_learners_notebook_keeps_its_random_state(capsys):
     torch.manual_seed(123)
     expected = torch.rand(3)

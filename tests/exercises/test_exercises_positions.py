@@ -212,6 +212,13 @@ class NotAParameter(torch.nn.Module):
         return self.rows[:seq_len]
 
 
+class ExtraScale(Good):
+    """The blind learner's attempt: the table is a parameter, plus a scale nobody asked for."""
+    def __init__(self, context_length, d_model):
+        super().__init__(context_length, d_model)
+        self.scale = torch.nn.Parameter(torch.ones(1))
+
+
 class Stub(torch.nn.Module):
     def __init__(self, context_length, d_model):
         super().__init__()
@@ -235,6 +242,7 @@ def test_3_6_right_modules_pass(capsys, learner):
     (Detached, "no gradient"),
     (Vague, "say how long the table is"),
     (NotAParameter, "0 trainable numbers"),
+    (ExtraScale, "33 trainable numbers, not 8 positions × d_model=4. The table is the module's only trainable"),
     (Good(3, 4), "Pass your class itself"),
 ], ids=lambda v: v.__name__ if isinstance(v, type) else (type(v).__name__ if isinstance(v, torch.nn.Module) else ""))
 def test_3_6_typical_mistakes_get_their_hint(capsys, learner, words):

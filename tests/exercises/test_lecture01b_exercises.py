@@ -287,6 +287,11 @@ def split_finditer(text, specials, allowed):
     return [p for p in [*pieces, text[start:]] if p]
 
 
+def split_strips_pieces(text, specials, allowed):
+    """The blind learner's attempt: tidy pieces, but the spaces beside a special token are text the encoder needs."""
+    return [piece.strip() for piece in split_regex(text, specials, allowed) if piece.strip()]
+
+
 def split_stub(text, specials, allowed):
     raise NotImplementedError("write this function")
 
@@ -298,7 +303,8 @@ SPLIT_ATTEMPTS = [
     (split_drops_specials, r"Chapter 1<\|endoftext\|>Chapter 2"),
     (split_type_error, "raised TypeError.*Raise ValueError"),
     (split_tuple, "returned \\("), (split_refuses_only_without_allowed, "must raise ValueError"),
-    (split_finditer, "✅"), (split_stub, "write the body"), ("not a function", "Pass your function itself"),
+    (split_finditer, "✅"), (split_strips_pieces, r"expected \['Hi! ', '<\|endoftext\|>', ' Bye\\n'\]"),
+    (split_stub, "write the body"), ("not a function", "Pass your function itself"),
 ]
 
 

@@ -90,6 +90,7 @@ def test_pack_right_answers_pass(right, capsys):
     (pack_wrong(invert=True), "True means 'may attend'"),
     (pack_wrong(dtype=torch.long), "allowed has dtype torch.int64"),
     (pack_wrong(positions_dtype=torch.float32), "expected whole numbers"),
+    (pack_wrong(dtype=torch.float32), "expected True/False values (bool), got torch.float32"),
     (pack_wrong(squeeze=True), "expected shape (1, 5)"),
     (pack_wrong(mutate=True), "changed its input documents in place"),
     (lambda documents: None, "expected 3 tensors"),
