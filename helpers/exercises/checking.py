@@ -18,6 +18,7 @@ import pkgutil
 import signal
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,13 +288,16 @@ def check_function(learner: Any, reference: Callable[..., Any], cases: Iterable[
 
 
 def call_learner(function: Callable[..., Any], where: str, *args: Any, **kwargs: Any) -> Any:
-    """Call the learner's code once and return what it returns. A crash, a runaway loop or a change to its inputs
-    becomes a Hint that starts with `where` (e.g. "For f(1)"); the stub becomes NotWrittenYet."""
+    """Call the learner's code once and return what it returns (a generator is run to the end here, as a list). A
+    crash, a runaway loop or a change to its inputs becomes a Hint that starts with `where` (e.g. "For f(1)"); the
+    stub becomes NotWrittenYet."""
     before_args, before_kwargs = _snapshot(args), _snapshot(kwargs)
     who = "your function" if inspect.isfunction(function) else "your code"   # a class or a module: "your code"
     try:
         with runaway_guard(where.removeprefix("For ")):
             result = function(*args, **kwargs)
+            if isinstance(result, types.GeneratorType):   # its body runs only now: under the same guard
+                result = list(result)
     except Hint:
         raise
     except LEARNER_CRASHES as error:  # the learner's bug, reported as a hint rather than a traceback

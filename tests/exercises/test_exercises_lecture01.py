@@ -479,6 +479,13 @@ def batch_forever(dataset, batch_size, drop_last=False):
     return batches
 
 
+def batch_generator_forever(dataset, batch_size, drop_last=False):
+    """A generator: its body (and its endless loop) runs only when the checker reads the batches."""
+    start = 0
+    while start < len(dataset):
+        yield dataset[start]
+
+
 def batch_forever_after_screening():
     """A batcher that returns the right batches on its first call and loops on later ones."""
     calls = []
@@ -493,8 +500,9 @@ def batch_forever_after_screening():
 
 @pytest.mark.parametrize("exercise_id, learner", [
     ("1.4", decode_forever), ("1.4", decode_forever_on_bad_ids),
-    ("1.5", batch_forever), ("1.5", batch_forever_after_screening()),
-], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 a later call"])
+    ("1.5", batch_forever), ("1.5", batch_forever_after_screening()), ("1.5", batch_generator_forever),
+], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 a later call",
+        "1.5 a generator"])
 def test_a_loop_that_never_ends_is_stopped_with_a_hint(capsys, monkeypatch, exercise_id, learner):
     monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.5)
     out = verdict(capsys, exercise_id, learner)
