@@ -366,6 +366,7 @@ def expect_dtype(answer: Callable[..., Any], case: Case, name: str, dtype: torch
 TIME_LIMIT_S = 10.0                 # one call of a learner's function on one small case
 MEMORY_BUDGET_BYTES = 2 * 1024**3   # resident memory that call may add to what the kernel already holds
 TICK_S = 0.05                       # how often the guard looks at the clock and the memory
+RESTOP_S = 1.0                      # after a stop, the next one waits this long (one a learner's bare except: ate)
 
 
 class Runaway(BaseException):
@@ -393,12 +394,16 @@ def runaway_guard(where: str) -> Iterator[None]:
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    start, base = time.monotonic(), resident_bytes()
+    start, base, stopped = time.monotonic(), resident_bytes(), []
 
     def tick(signum: int, frame: Any) -> None:
+        if stopped and time.monotonic() - stopped[-1] < RESTOP_S:   # the stop is on its way out: let it unwind
+            return
         if time.monotonic() - start > TIME_LIMIT_S:
+            stopped.append(time.monotonic())
             raise Runaway("time")
         if base is not None and (resident_bytes() or 0) - base > MEMORY_BUDGET_BYTES:
+            stopped.append(time.monotonic())
             raise Runaway("memory")
 
     previous = signal.signal(signal.SIGALRM, tick)
@@ -406,6 +411,7 @@ def runaway_guard(where: str) -> Iterator[None]:
     try:
         yield
     except Runaway as stop:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         if stop.args == ("memory",):
             raise Hint(f"For {where} your function used more than {MEMORY_BUDGET_BYTES / 1024**3:.1f} GB of memory "
                        "and was stopped: look for a list or tensor that grows in a loop that never ends.") from None

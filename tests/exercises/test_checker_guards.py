@@ -1,6 +1,7 @@
 """The checker's guards for what a learner's code does besides returning a value: inputs changed in place,
 globals the lecture relies on, code that never stops or eats memory, and predictions that are not a choice."""
 import contextlib
+import signal
 import time
 
 import pytest
@@ -150,3 +151,24 @@ def test_a_prediction_that_is_not_a_choice_gets_a_hint_not_a_traceback(capsys):
         assert out.startswith(f"❌ Prediction {question}") and "answer = 'A'" in out
     checking.predict(question, " b ")
     assert "you predicted B" in capsys.readouterr().out
+
+
+def test_a_stop_that_is_slow_to_unwind_still_ends_as_a_hint_with_the_timer_off(monkeypatch):
+    """After the limit, every tick used to raise again, even inside the guard's own except and finally (seen on a
+    loaded machine): the learner then got a Runaway traceback instead of the hint, and the timer could stay armed."""
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", 0.3)
+
+    class SlowHint(Hint):
+        def __init__(self, *args):
+            time.sleep(0.3)          # longer than a tick: building the hint on a busy machine
+            super().__init__(*args)
+
+    monkeypatch.setattr(checking, "Hint", SlowHint)
+
+    def spin(items):
+        while True:
+            pass
+
+    with pytest.raises(Hint, match="still running after 0.3 s"):
+        checking.call_learner(spin, "For spin([1])", [1])
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
