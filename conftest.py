@@ -28,6 +28,7 @@ LONGEST_FILES = ("tests/notebooks/test_browser.py", "tests/notebooks/test_soluti
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), str(ROOT),
                                                          os.environ.get("PYTHONPATH", "")]))
 sys.path[:0] = [str(OFFLINE_DIR), str(SUPPORT_DIR)]
+import kernel_start  # noqa: E402  (tests/support/kernel_start.py)
 import sitecustomize  # noqa: E402,F401  (the same guard, in this process)
 
 
@@ -46,6 +47,8 @@ def share_cores_between_workers() -> None:
 
 share_cores_between_workers()
 
+
+kernel_start.install()  # a kernel that dies while starting is started once more
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
