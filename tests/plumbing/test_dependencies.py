@@ -12,7 +12,8 @@ import nbformat
 
 from helpers.course import ROOT
 
-LOCAL = {"helpers", "notebook_code", "bad_input", "chromium", "sitecustomize", "cpu_matrix", "conftest", "xdist_scopes"}
+LOCAL = {"helpers", "notebook_code", "bad_input", "chromium", "sitecustomize", "cpu_matrix", "conftest", "xdist_scopes",
+         "kernel_start"}
 # Imported by name but installed as part of another pinned distribution, or by a pinned package itself.
 PROVIDED = {"PIL": "pillow", "IPython": "ipython", "yaml": None}
 # Pinned for the learner but not imported by name: the app they run, MiniLM's files (read by helpers.minilm), and
