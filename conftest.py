@@ -2,7 +2,7 @@
 that do not depend on the folder pytest was started from, the `slow` marker on whole-notebook runs, and, with
 pytest-xdist (`-n 2`), whole files to each worker and the CPU cores shared between the workers.
 
-Shared test helpers live here as fixtures (`readme_block`) or in tests/support/notebook_code.py; test files never
+Shared test helpers live here as fixtures (`readme_block`, `short_time_limit`) or in tests/support/notebook_code.py; test files never
 import from each other. The repository root is `helpers.course.ROOT`.
 """
 import collections
@@ -121,3 +121,15 @@ def readme_fenced_block(marker: str) -> list[str]:
 def readme_block():
     """`readme_block("test-command")`: the lines of a marked fenced block in README.md."""
     return readme_fenced_block
+
+
+SHORT_TIME_LIMIT_S = 0.1  # two ticks of the checker's guard: enough to show that it stops a loop that never ends
+
+
+@pytest.fixture
+def short_time_limit(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The exercise checker's time limit (10 s for learners) cut to SHORT_TIME_LIMIT_S, for a test of a function
+    that never ends; returns the words the checker's hint then uses."""
+    from helpers.exercises import checking
+    monkeypatch.setattr(checking, "TIME_LIMIT_S", SHORT_TIME_LIMIT_S)
+    return f"still running after {SHORT_TIME_LIMIT_S:g} s"

@@ -1,5 +1,6 @@
 """Lecture 7's checkers: right answers in several styles pass; each typical mistake gets its own hint, never the
 solution (7.1 packing, 7.2 one KV-cache step with RoPE, 7.3 Gemma's factor in bfloat16, the prediction 7.p)."""
+import functools
 import math
 
 import nbformat
@@ -11,7 +12,12 @@ from helpers.exercises import checking as checks
 from notebook_code import definitions, solution_code
 
 NOTEBOOK = "07_decoder_inputs.ipynb"
-ROPE = definitions(NOTEBOOK, "defines-rope", context={"torch": torch})
+
+
+@functools.cache
+def notebook_rope():
+    """The notebook's RoPE helpers (rope_cos_sin, apply_rope, rotate_half), loaded on first use, not at collection."""
+    return definitions(NOTEBOOK, "defines-rope", context={"torch": torch})
 
 
 def run(exercise_id, answer, capsys):
@@ -24,8 +30,8 @@ def solution(number):
     book = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
     for cell in book.cells:
         if "solution" in cell.metadata.get("tags", []) and f"Solution {number}<" in cell.source:
-            namespace = {"torch": torch, "math": math, **ROPE, "helpers": type("H", (), {"check": staticmethod(
-                lambda *args: None)})}
+            quiet_helpers = type("H", (), {"check": staticmethod(lambda *args: None)})
+            namespace = {"torch": torch, "math": math, **notebook_rope(), "helpers": quiet_helpers}
             exec(solution_code(cell), namespace)
             return namespace
     raise AssertionError(f"no solution {number}")
@@ -108,12 +114,12 @@ def test_pack_stub_is_not_written_yet(capsys):
 
 
 # ---- 7.2: one KV-cache step ----
-rope_cos_sin, apply_rope, rotate_half = ROPE["rope_cos_sin"], ROPE["apply_rope"], ROPE["rotate_half"]
 
 
 def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, new_first=False, interleaved=False,
                in_place=False, scaled=False, masked=False):
     def answer(q_new, k_new, cached_keys, attention_mask):
+        rope_cos_sin, apply_rope = notebook_rope()["rope_cos_sin"], notebook_rope()["apply_rope"]
         mask = attention_mask.long()
         where = {"mask": mask.sum(-1, keepdim=True) - 1, "zero": torch.zeros(len(mask), 1, dtype=torch.long),
                  "column": torch.full((len(mask), 1), mask.shape[1] - 1), "count": mask.sum(-1, keepdim=True)}[position]
@@ -142,6 +148,7 @@ def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, ne
 
 def step_einsum(q_new, k_new, cached_keys, attention_mask):
     """A right answer in another style: cumsum for the position, einsum for the scores."""
+    rope_cos_sin, rotate_half = notebook_rope()["rope_cos_sin"], notebook_rope()["rotate_half"]
     position = attention_mask.long().cumsum(-1)[:, -1:] - 1
     cos, sin = rope_cos_sin(position, q_new.shape[-1])
     q = (q_new * cos[:, 0] + rotate_half(q_new) * sin[:, 0])
