@@ -1,5 +1,7 @@
 """Bad inputs to Lecture 4's helpers (t5_bucket, alibi_slopes, alibi, rope, attention_scores) and its explorer:
 each gets a clear error, raised by the course's own code, that names the problem and the fix; no silent results."""
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -12,8 +14,14 @@ REL = torch.arange(-5, 6)
 X = torch.randn(2, 4, 8)
 
 
+@functools.cache
+def shared_explorer():
+    """One explorer for every refused update below (each refusal leaves it as it was: tests/widgets checks that)."""
+    return AttentionBiasExplorer(seq_len=8)
+
+
 def explorer_update(**changes):
-    AttentionBiasExplorer(seq_len=8).update(**changes)
+    shared_explorer().update(**changes)
 
 
 CASES = [

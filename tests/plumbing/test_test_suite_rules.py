@@ -2,6 +2,7 @@
 (a notebook's definitions and solutions load inside the test that needs them), and no test uses a private (`_x`)
 name of helpers."""
 import ast
+import functools
 from pathlib import Path
 
 from helpers.course import ROOT
@@ -10,6 +11,7 @@ TEST_FILES = sorted([*(ROOT / "tests").rglob("*.py"), ROOT / "conftest.py"])
 RUNS_NOTEBOOK_CODE = {"definitions", "solution_namespace", "solution_code", "exec", "tagged_cell"}
 
 
+@functools.cache
 def parsed_test_files() -> dict[Path, ast.Module]:
     return {path: ast.parse(path.read_text(encoding="utf-8")) for path in TEST_FILES}
 

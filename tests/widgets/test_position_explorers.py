@@ -88,6 +88,13 @@ def test_position_axes_have_integer_ticks():
         assert ticks and all(float(t).is_integer() for t in ticks)
 
 
+@pytest.fixture(scope="module")
+def bias_explorer():
+    """One explorer for the refusal cases (building one takes longer than the checks), with its first values."""
+    explorer = AttentionBiasExplorer(seq_len=10)
+    return explorer, explorer.values()
+
+
 @pytest.mark.parametrize("changes, error, words", [
     ({"seq_len": 1000}, ValueError, "seq_len must be from 2 to 128"),
     ({"seq_len": 1}, ValueError, "seq_len must be from 2 to 128"),
@@ -100,8 +107,9 @@ def test_position_axes_have_integer_ticks():
     ({"scheme": "NoPE"}, ValueError, "Choose one of: T5 bias, ALiBi, RoPE"),
     ({"colour": "red"}, ValueError, "Unknown control"),
 ])
-def test_values_the_explorer_cannot_take_are_refused_and_it_keeps_working(changes, error, words):
-    explorer = AttentionBiasExplorer(seq_len=10)
+def test_values_the_explorer_cannot_take_are_refused_and_it_keeps_working(changes, error, words, bias_explorer):
+    explorer, start = bias_explorer
+    explorer.update(**start)                                     # each case starts where a new explorer starts
     before = explorer.values()
     with pytest.raises(error, match=re.escape(words)):
         explorer.update(**changes)
