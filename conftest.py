@@ -2,8 +2,8 @@
 that do not depend on the folder pytest was started from, the `slow` marker on whole-notebook runs, and, with
 pytest-xdist (`-n 2`), whole files to each worker and the CPU cores shared between the workers.
 
-Shared test helpers live here as fixtures (`readme_block`, `short_time_limit`) or in tests/support/notebook_code.py; test files never
-import from each other. The repository root is `helpers.course.ROOT`.
+Shared test helpers live here as fixtures (`readme_block`, `short_time_limit`) or in tests/support/notebook_code.py;
+test files never import from each other. The repository root is `helpers.course.ROOT`.
 """
 import collections
 import os
@@ -123,7 +123,7 @@ def readme_block():
     return readme_fenced_block
 
 
-SHORT_TIME_LIMIT_S = 0.1  # two ticks of the checker's guard: enough to show that it stops a loop that never ends
+SHORT_TIME_LIMIT_S = 0.2  # four ticks of the guard; the right calls a runaway test makes first take a few ms
 
 
 @pytest.fixture

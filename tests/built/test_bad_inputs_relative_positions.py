@@ -16,7 +16,8 @@ X = torch.randn(2, 4, 8)
 
 @functools.cache
 def shared_explorer():
-    """One explorer for every refused update below (each refusal leaves it as it was: tests/widgets checks that)."""
+    """One explorer for every refused update below: a refusal leaves the explorer as it was (tests/widgets checks
+    that for every control), so each case meets the same explorer."""
     return AttentionBiasExplorer(seq_len=8)
 
 

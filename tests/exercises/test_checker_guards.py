@@ -1,6 +1,7 @@
 """The checker's guards for what a learner's code does besides returning a value: inputs changed in place,
 globals the lecture relies on, code that never stops or eats memory, and predictions that are not a choice."""
 import contextlib
+import re
 import signal
 import time
 
@@ -94,7 +95,7 @@ def test_a_loop_that_never_ends_is_stopped_with_a_hint(short_time_limit):
             items = items + []
         return items
 
-    with pytest.raises(Hint, match=short_time_limit):
+    with pytest.raises(Hint, match=re.escape(short_time_limit)):
         check_function(pad_forever, sorted_copy, [Case(([1],))], "pad")
 
 
@@ -108,7 +109,7 @@ def test_a_loop_that_catches_every_exception_is_stopped_too(short_time_limit):
             except Exception:
                 pass
 
-    with pytest.raises(Hint, match=short_time_limit):
+    with pytest.raises(Hint, match=re.escape(short_time_limit)):
         check_function(retry_forever, sorted_copy, [Case(([1],))], "retry")
 
 
@@ -116,13 +117,14 @@ def test_a_loop_that_catches_every_exception_is_stopped_too(short_time_limit):
 def test_memory_a_runaway_function_takes_is_capped(monkeypatch):
     monkeypatch.setattr(checking, "MEMORY_BUDGET_BYTES", 100 * 1024**2)
 
-    def grow_forever(items):
+    def grow_to_2_gb(items):
         grown = []
-        while True:
+        for _ in range(100):                         # stops by itself, so a guard that misses it fails the test
             grown.append(b"x" * (20 * 1024**2))      # written bytes: resident, not just reserved
+        return sorted(items)
 
-    with pytest.raises(Hint, match="GB of memory|still running"):
-        check_function(grow_forever, sorted_copy, [Case(([1],))], "grow")
+    with pytest.raises(Hint, match="used more than 0.1 GB of memory"):
+        check_function(grow_to_2_gb, sorted_copy, [Case(([1],))], "grow")
     assert b"x" * (150 * 1024**2), "the guard is off after the check"
 
 
@@ -166,6 +168,6 @@ def test_a_stop_that_is_slow_to_unwind_still_ends_as_a_hint_with_the_timer_off(m
         while True:
             pass
 
-    with pytest.raises(Hint, match=short_time_limit):
+    with pytest.raises(Hint, match=re.escape(short_time_limit)):
         checking.call_learner(spin, "For spin([1])", [1])
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

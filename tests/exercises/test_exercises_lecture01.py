@@ -498,12 +498,16 @@ def batch_forever_after_screening():
     return batches
 
 
-@pytest.mark.parametrize("exercise_id, learner", [
-    ("1.4", decode_forever), ("1.4", decode_forever_on_bad_ids),
-    ("1.5", batch_forever), ("1.5", batch_forever_after_screening()), ("1.5", batch_generator_forever),
+@pytest.mark.parametrize("exercise_id, learner, case", [   # case: the call the hint must name
+    ("1.4", decode_forever, "For the ids of 'I love LLMs'"),
+    ("1.4", decode_forever_on_bad_ids, "For gpt2_decode_mine([50257])"),
+    ("1.5", batch_forever, "batch_size=3"),
+    ("1.5", batch_forever_after_screening(), "batch_size=3, drop_last=True"),
+    ("1.5", batch_generator_forever, "batch_size=3"),
 ], ids=["1.4 every call", "1.4 only for an id outside the vocabulary", "1.5 every call", "1.5 a later call",
         "1.5 a generator"])
-def test_a_loop_that_never_ends_is_stopped_with_a_hint(capsys, short_time_limit, exercise_id, learner):
+def test_a_loop_that_never_ends_is_stopped_with_a_hint(capsys, short_time_limit, exercise_id, learner, case):
     out = verdict(capsys, exercise_id, learner)
-    assert out.startswith(f"❌ Exercise {exercise_id}: not yet.") and short_time_limit in out
+    assert out.startswith(f"❌ Exercise {exercise_id}: not yet."), out
+    assert f"{case} your function was {short_time_limit}" in out, out
 

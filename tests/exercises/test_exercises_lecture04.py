@@ -60,9 +60,10 @@ def bucket_with_where_first(relative_position, num_buckets=32, max_distance=128)
     return torch.where(distance < half, distance, large)
 
 
-@pytest.mark.parametrize("learner", [solution("4.1"), bucket_loop, bucket_via_helper, bucket_with_where_first],
+@pytest.mark.parametrize("learner", [None, bucket_loop, bucket_via_helper, bucket_with_where_first],
                          ids=["solution", "loop", "helper", "where"])
 def test_4_1_right_answers_pass(capsys, learner):
+    learner = learner or solution("4.1")   # None: the notebook's, run in the test, not at collection
     assert "✅" in outcome(capsys, "4.1", learner)
 
 
@@ -129,9 +130,10 @@ def rope_complex(x, positions, base=10000.0):
     return torch.cat([z.real, z.imag], dim=-1).to(x.dtype)
 
 
-@pytest.mark.parametrize("learner", [solution("4.5"), rope_via_helper, rope_float32_angles, rope_complex],
+@pytest.mark.parametrize("learner", [None, rope_via_helper, rope_float32_angles, rope_complex],
                          ids=["solution", "helper", "float32-rotate-half", "complex"])
 def test_4_5_right_answers_pass(capsys, learner):
+    learner = learner or solution("4.5")   # None: the notebook's, run in the test, not at collection
     assert "✅" in outcome(capsys, "4.5", learner)
 
 

@@ -403,5 +403,5 @@ def test_5_4_a_runaway_loop_is_stopped_at_the_time_limit_and_the_timer_is_restor
     checks.check("5.4", pad_while_not_equal)
     out = capsys.readouterr().out
     assert out.startswith("❌ Exercise 5.4") and "a loop that never ends" in out and "raise a ValueError" in out, out
-    assert time.perf_counter() - start < 8            # stopped by the guard, not by the machine
+    assert time.perf_counter() - start < 3            # stopped by the guard at its (short) limit
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0) and signal.getsignal(signal.SIGALRM) is handler

@@ -82,8 +82,9 @@ def pack_wrong(restart=True, start=0, block=True, causal="tril", invert=False, d
     return answer
 
 
-@pytest.mark.parametrize("right", [solution("7.1")["pack_mine"], pack_loops, pack_block_diag], ids=str)
+@pytest.mark.parametrize("right", [None, pack_loops, pack_block_diag], ids=["stored solution", "loops", "block_diag"])
 def test_pack_right_answers_pass(right, capsys):
+    right = right or solution("7.1")["pack_mine"]   # None: the notebook's, run in the test, not at collection
     assert run("7.1", right, capsys).startswith("✅")
 
 
@@ -161,9 +162,10 @@ def step_float64(q_new, k_new, cached_keys, attention_mask):
     return step_wrong()(q_new.double(), k_new.double(), cached_keys.double(), attention_mask)
 
 
-@pytest.mark.parametrize("right", [solution("7.2")["new_token_scores_mine"], step_wrong(), step_einsum,
-                                   step_float64], ids=str)
+@pytest.mark.parametrize("right", [None, step_wrong(), step_einsum, step_float64],
+                         ids=["stored solution", "positions from the mask", "einsum", "float64"])
 def test_step_right_answers_pass(right, capsys):
+    right = right or solution("7.2")["new_token_scores_mine"]   # None: the notebook's, run in the test
     assert run("7.2", right, capsys).startswith("✅")
 
 

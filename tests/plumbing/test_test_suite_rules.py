@@ -26,12 +26,10 @@ def calls_made_at_import(tree: ast.Module) -> list[ast.Call]:
     found: list[ast.Call] = []
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for part in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for part in [*getattr(node, "decorator_list", []), *node.args.defaults, *node.args.kw_defaults]:
                 if part is not None:
                     visit(part)
-            return
-        if isinstance(node, ast.Lambda):
             return
         if isinstance(node, ast.Call):
             found.append(node)
@@ -44,6 +42,41 @@ def calls_made_at_import(tree: ast.Module) -> list[ast.Call]:
 
 def called_name(call: ast.Call) -> str:
     return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+
+
+def own_calls(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names a function's own body calls (not those of functions or lambdas nested in it: they run later)."""
+    names: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if node is not function and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return
+        if isinstance(node, ast.Call):
+            names.add(called_name(node))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(function)
+    return names
+
+
+def notebook_loaders(tree: ast.Module) -> set[str]:
+    """RUNS_NOTEBOOK_CODE and the file's own functions that call one of them, directly or through each other
+    (`solution("7.1")` that runs `solution_code` and `exec`)."""
+    functions = {node.name: own_calls(node) for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    loaders = set(RUNS_NOTEBOOK_CODE)
+    while True:
+        more = {name for name, calls in functions.items() if calls & loaders} - loaders
+        if not more:
+            return loaders
+        loaders |= more
+
+
+def notebook_code_run_at_import(tree: ast.Module) -> list[str]:
+    loaders = notebook_loaders(tree)
+    return [f"{called_name(call)}() on line {call.lineno}" for call in calls_made_at_import(tree)
+            if called_name(call) in loaders]
 
 
 def private_names_of_helpers(tree: ast.Module) -> list[str]:
@@ -69,9 +102,7 @@ def private_names_of_helpers(tree: ast.Module) -> list[str]:
 
 
 def test_collecting_the_tests_runs_no_notebook_code():
-    found = {relative(path): [f"{called_name(call)}() on line {call.lineno}" for call in calls_made_at_import(tree)
-                              if called_name(call) in RUNS_NOTEBOOK_CODE]
-             for path, tree in parsed_test_files().items()}
+    found = {relative(path): notebook_code_run_at_import(tree) for path, tree in parsed_test_files().items()}
     found = {path: calls for path, calls in found.items() if calls}
     assert not found, f"Notebook code run at collection: {found}; call it inside a test or a fixture instead " \
                       "(functools.cache keeps it to one load per process)"
@@ -92,7 +123,18 @@ from notebook_code import definitions
 
 ROPE = definitions("07.ipynb", "defines-rope")
 
-@pytest.mark.parametrize("f", [solution_namespace("3.5")])
+
+def solution(number):
+    def later():
+        return exec("not run by solution itself")
+    return {"code": solution_code(number)}
+
+
+def stored(number):
+    return solution(number)["code"]
+
+
+@pytest.mark.parametrize("f", [solution_namespace("3.5"), stored("7.1"), lambda x=tagged_cell(None, "t"): x])
 def test_x(f, g=exec("1")):
     definitions("fine: inside a test")
     checks._parameter_name(f, "argument 1")
@@ -102,7 +144,9 @@ class Holder:
     table = tagged_cell(None, "tag")
 '''
     tree = ast.parse(source)
-    assert [called_name(c) for c in calls_made_at_import(tree) if called_name(c) in RUNS_NOTEBOOK_CODE] == [
-        "definitions", "solution_namespace", "exec", "tagged_cell"]
+    assert notebook_loaders(tree) == RUNS_NOTEBOOK_CODE | {"solution", "stored", "later", "test_x"}
+    assert notebook_code_run_at_import(tree) == [
+        "definitions() on line 7", "solution_namespace() on line 20", "stored() on line 20", "tagged_cell() on line 20",
+        "exec() on line 21", "tagged_cell() on line 27"]
     assert private_names_of_helpers(tree) == ["from helpers.course import _hidden",
-                                              "checks._parameter_name (line 12)"]
+                                              "checks._parameter_name (line 23)"]

@@ -111,6 +111,7 @@ def test_values_the_explorer_cannot_take_are_refused_and_it_keeps_working(change
     explorer, start = bias_explorer
     explorer.update(**start)                                     # each case starts where a new explorer starts
     before = explorer.values()
+    assert before == start
     with pytest.raises(error, match=re.escape(words)):
         explorer.update(**changes)
     assert explorer.values() == before                           # nothing was half-applied
