@@ -29,9 +29,14 @@ def data():
     return race.race_data()
 
 
+@pytest.fixture(scope="module")
+def lecture(data):
+    """The notebook's race code, loaded once for this file (inside a fixture: never at collection)."""
+    return lecture_race(data)
+
+
 @pytest.mark.parametrize("scheme", race.SCHEMES)
-def test_the_notebooks_model_is_the_helpers(data, scheme):
-    lecture = lecture_race(data)
+def test_the_notebooks_model_is_the_helpers(data, lecture, scheme):
     ids = torch.randint(0, data.vocab_size, (2, 32), generator=torch.Generator().manual_seed(0))
     ours, theirs = lecture["TinyLM"](scheme, 3).double(), race.TinyLM(scheme, 3).double()
     assert ours.state_dict().keys() == theirs.state_dict().keys()
@@ -56,9 +61,8 @@ def test_seeds_are_paired_every_scheme_shares_its_weights():
 
 
 @pytest.mark.parametrize("scheme", ["learned", "T5 bias", "RoPE", "ALiBi"])
-def test_the_plain_loop_equals_the_batched_training(data, scheme):
+def test_the_plain_loop_equals_the_batched_training(data, lecture, scheme):
     """The notebook's loop for seed 1 and train_batched for seeds 0 and 1 keep the same checkpoint of seed 1."""
-    lecture = lecture_race(data)
     settings = race.Settings(steps=30, every=10)
     batched = race.train_batched(scheme, [0, 1], data, settings)
     model, best_step, history = lecture["train"](scheme, 1, steps=30, every=10)
