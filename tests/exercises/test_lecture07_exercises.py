@@ -120,7 +120,7 @@ def test_pack_stub_is_not_written_yet(capsys):
 def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, new_first=False, interleaved=False,
                in_place=False, scaled=False, masked=False):
     def answer(q_new, k_new, cached_keys, attention_mask):
-        rope_cos_sin, apply_rope = notebook_rope()["rope_cos_sin"], notebook_rope()["apply_rope"]
+        rope_cos_sin, apply_rope = (notebook_rope()[name] for name in ("rope_cos_sin", "apply_rope"))
         mask = attention_mask.long()
         where = {"mask": mask.sum(-1, keepdim=True) - 1, "zero": torch.zeros(len(mask), 1, dtype=torch.long),
                  "column": torch.full((len(mask), 1), mask.shape[1] - 1), "count": mask.sum(-1, keepdim=True)}[position]
@@ -149,7 +149,7 @@ def step_wrong(position="mask", rotate_q=True, rotate_k=True, rerotate=False, ne
 
 def step_einsum(q_new, k_new, cached_keys, attention_mask):
     """A right answer in another style: cumsum for the position, einsum for the scores."""
-    rope_cos_sin, rotate_half = notebook_rope()["rope_cos_sin"], notebook_rope()["rotate_half"]
+    rope_cos_sin, rotate_half = (notebook_rope()[name] for name in ("rope_cos_sin", "rotate_half"))
     position = attention_mask.long().cumsum(-1)[:, -1:] - 1
     cos, sin = rope_cos_sin(position, q_new.shape[-1])
     q = (q_new * cos[:, 0] + rotate_half(q_new) * sin[:, 0])
