@@ -75,19 +75,20 @@ COLAB_DIR = f"/content/{REPO_DIR_NAME}"  # where the setup cell fetches the cour
 
 
 def setup_cell_source() -> str:
-    """The setup cell shared by every notebook: import the installed helpers (on Colab: fetch them first), set up.
+    """The setup cell shared by every notebook, three lines: on Colab fetch the course code, import helpers, set up.
 
-    Locally, `pip install --no-deps -e .` (the README's run command) makes `helpers` importable from anywhere.
-    On Colab the cell clones the repository once into /content and puts it on sys.path; it never installs
-    requirements.txt, because that would replace Colab's torch and ipywidgets. If `import helpers` fails, or finds
-    another package called helpers, the line that fails says where the fix is (README.md, "Troubleshooting").
+    Locally, `pip install --no-deps -e .` (the README's run command) makes `helpers` importable from anywhere, and
+    line 2 does nothing. On Colab, line 2 clones the repository into /content once per session (a rerun, or a
+    restarted runtime, finds the clone) and puts it on sys.path; it never installs requirements.txt, because that
+    would replace Colab's torch and ipywidgets. If `import helpers` fails, or finds another package called helpers,
+    the line that fails says where the fix is (README.md, "Troubleshooting").
     """
-    fetch = f"test -d {COLAB_DIR} || git clone -q --depth=1 {REPO_URL} {COLAB_DIR}"
+    parent, name = COLAB_DIR.rsplit("/", 1)
+    fetch = f"test -d {name} || git clone -q --depth=1 {REPO_URL} {name}"
     return "\n".join([
-        "import sys  # Setup, the same in every lecture. On Colab it fetches the course code once (nothing else).",
-        f'if "google.colab" in sys.modules and "{COLAB_DIR}" not in sys.path:',
-        f'    import subprocess; subprocess.run("{fetch}", shell=True, check=True)',
-        f'    sys.path.insert(0, "{COLAB_DIR}")',
+        "import subprocess, sys  # Setup, the same in every lecture. Line 2 acts on Colab only: it fetches the course.",
+        f'if "google.colab" in sys.modules: subprocess.run("{fetch}", shell=True, check=True, cwd="{parent}"); '
+        f'sys.path.insert(0, "{COLAB_DIR}")',
         "import helpers; device = helpers.setup(seed=0)  "
         '# An error here? README.md, "Troubleshooting" (pip install -e .)',
     ])

@@ -1,5 +1,5 @@
-"""The shared setup cell: on Colab (fake google.colab, a local clone as the repository) it fetches the course once
-and installs nothing; locally it imports the installed helpers; when helpers is missing or another package called
+"""The shared three-line setup cell: on Colab (fake google.colab, a local clone as the repository) it fetches the
+course once and installs nothing; locally it imports the installed helpers; when helpers is missing or another package called
 helpers shadows ours, the failing line points to the fix."""
 import json
 import os
@@ -11,19 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from helpers.course import COLAB_DIR, REPO_URL, ROOT, setup_cell_source
+from helpers.course import COLAB_DIR, REPO_DIR_NAME, REPO_URL, ROOT, setup_cell_source
+
+COLAB_PARENT = COLAB_DIR.removesuffix(f"/{REPO_DIR_NAME}")  # Colab's working folder, /content
 
 RUNNER = textwrap.dedent("""
     import json, subprocess, sys, types
     if {colab}:
         sys.modules["google"] = types.ModuleType("google")
         sys.modules["google.colab"] = types.ModuleType("google.colab")
-    calls, real_run = [], subprocess.run
+    calls, real_run, origins = [], subprocess.run, [{local!r}, "file:///nowhere/gone"]
     def recording_run(cmd, *args, **kwargs):
         calls.append(cmd)
-        return real_run(cmd.replace({url!r}, {local!r}), *args, **kwargs)
+        return real_run(cmd.replace({url!r}, origins[len(calls) - 1]), *args, **kwargs)
     subprocess.run = recording_run
-    for _ in range(2):  # running the cell twice must not clone twice
+    for _ in range(2):  # running the cell again must not clone again (the second run's origin is gone)
         exec({source!r})
     print(json.dumps({{"calls": calls, "helpers": helpers.__file__, "device": str(device)}}))
 """)
@@ -47,9 +49,10 @@ def clean_env(*python_path: Path) -> dict:
     return env
 
 
-def run_setup_cell(cwd: Path, colab: bool, course_dir: str = COLAB_DIR, origin: Path = ROOT,
+def run_setup_cell(cwd: Path, colab: bool, content_dir: str = COLAB_PARENT, origin: Path = ROOT,
                    python_path: tuple = ()) -> dict:
-    source = setup_cell_source().replace(COLAB_DIR, course_dir)
+    """Run the setup cell twice in a fresh Python; on "Colab" its /content is `content_dir`."""
+    source = setup_cell_source().replace(COLAB_PARENT, content_dir)
     script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=source)
     out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=clean_env(*python_path), capture_output=True,
                          text=True)
@@ -59,14 +62,20 @@ def run_setup_cell(cwd: Path, colab: bool, course_dir: str = COLAB_DIR, origin: 
     return json.loads(lines[-1])
 
 
+def test_the_cell_is_three_lines_and_only_the_colab_line_runs_a_command():
+    lines = setup_cell_source().splitlines()
+    assert len(lines) <= 3, "the setup cell must stay short: move what it grew into helpers.setup()"
+    assert [i for i, line in enumerate(lines) if "subprocess.run(" in line] == [1]
+    assert lines[1].startswith('if "google.colab" in sys.modules:')
+
+
 @pytest.mark.slow
 def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     content = tmp_path / "content"  # Colab's working folder
     content.mkdir()
-    course = content / "text-to-vectors"
-    result = run_setup_cell(content, colab=True, course_dir=str(course), origin=make_origin(tmp_path))
-    assert len(result["calls"]) == 1 and "git clone" in result["calls"][0] and "pip" not in result["calls"][0]
-    assert Path(result["helpers"]).is_relative_to(course)
+    result = run_setup_cell(tmp_path, colab=True, content_dir=str(content), origin=make_origin(tmp_path))
+    assert len(result["calls"]) == 2 and all("git clone" in c and "pip" not in c for c in result["calls"])
+    assert Path(result["helpers"]).is_relative_to(content / REPO_DIR_NAME)
     assert result["device"] in {"cpu", "cuda", "mps"}
 
 
