@@ -1,35 +1,24 @@
 """Lecture 2's exercise checkers accept right answers (the stored solutions too), give each typical mistake its own
 hint (never the solution), and agree with the code the lecture shows."""
-import nbformat
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from helpers.course import NOTEBOOKS_DIR
+import helpers
 from helpers.exercises import lecture02
 from helpers.exercises.checking import check, load_exercises, predict
-from notebook_code import definitions, solution_code
+from notebook_code import definitions, stored_solution
 
 load_exercises()  # importing lecture02 above registers only its own exercises; load every lecture's
 
 NOTEBOOK = "02_token_embeddings.ipynb"
+ABOVE = {"torch": torch, "F": F, "helpers": helpers}  # what the notebook's solutions use from earlier cells
 
 
 def verdict(capsys, exercise_id, answer):
     check(exercise_id, answer)
     return capsys.readouterr().out
-
-
-def solution_namespace(number):
-    """Run the notebook's collapsed solution for `number` (its check call included) and return what it defined."""
-    book = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
-    cells = [c for c in book.cells if "solution" in c.metadata.get("tags", []) and f"Solution {number}<" in c.source]
-    assert len(cells) == 1
-    import helpers
-    namespace = {"torch": torch, "F": F, "helpers": helpers}
-    exec(solution_code(cells[0]), namespace)
-    return namespace
 
 
 # ------------------------------------------------------------------ 2.1 - 2.4 (moved from test_exercises_01_02.py)
@@ -250,7 +239,7 @@ def test_2_3_wrong_modules_get_their_hint(capsys, answer, words):
 
 def test_2_3_stub_and_stored_solution(capsys):
     assert verdict(capsys, "2.3", Stub).startswith("✏️ Exercise 2.3: write the body")
-    learner = solution_namespace("2.3")["TiedEmbedding"]
+    learner = stored_solution(NOTEBOOK, "2.3", ABOVE)["TiedEmbedding"]
     assert "✅ Exercise 2.3: correct!" in capsys.readouterr().out
     assert verdict(capsys, "2.3", learner).startswith("✅")
     ids, targets = torch.tensor([[1, 3, 3, 7]]), torch.tensor([[3, 3, 7, 2]])
@@ -264,7 +253,7 @@ def test_2_3_stub_and_stored_solution(capsys):
 
 def test_2_5_reference_and_stored_solution_pass(capsys):
     assert verdict(capsys, "2.5", lecture02.nearest_neighbours).startswith("✅")
-    learner = solution_namespace("2.5")["nearest_neighbours"]
+    learner = stored_solution(NOTEBOOK, "2.5", ABOVE)["nearest_neighbours"]
     assert "✅ Exercise 2.5: correct!" in capsys.readouterr().out     # the solution's own check call
     assert verdict(capsys, "2.5", learner).startswith("✅")
     generator = torch.Generator().manual_seed(0)
@@ -348,7 +337,7 @@ def test_2_5_hints_never_show_the_reference_code(capsys):
 
 def test_2_6_reference_and_stored_solution_pass(capsys):
     assert verdict(capsys, "2.6", lecture02.one_hot_lookup).startswith("✅")
-    learner = solution_namespace("2.6")["one_hot_lookup"]
+    learner = stored_solution(NOTEBOOK, "2.6", ABOVE)["one_hot_lookup"]
     assert "✅ Exercise 2.6: correct!" in capsys.readouterr().out
     assert verdict(capsys, "2.6", learner).startswith("✅")
 
@@ -438,7 +427,6 @@ def test_lecture_analogy_leaves_the_inputs_out_only_when_asked():
 def test_lecture_next_word_loop_trains_its_table_on_the_cpu_in_float64():
     import math
 
-    import helpers
     from helpers.built.windows import window_loader
     word_ids = torch.arange(20).repeat(60)                       # a text whose next word is always predictable
     context = {"torch": torch, "F": F, "helpers": helpers, "window_loader": window_loader, "word_ids": word_ids,

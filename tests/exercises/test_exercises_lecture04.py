@@ -1,36 +1,22 @@
 """Lecture 4's build-its (4.1 T5's decoder buckets, 4.5 RoPE in Llama's layout): right answers in any form pass,
 every wrong one gets a hint that names the first failing case and its likely cause, never the solution."""
 import math
-import re
 
-import nbformat
 import pytest
 import torch
 
-import helpers
 from helpers.built.positions import rope, t5_bucket
-from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import lecture04
 from helpers.exercises.checking import check, predict, reveal
-from notebook_code import solution_code
+from notebook_code import definitions, stored_solution
 
-NOTEBOOK = NOTEBOOKS_DIR / "04_relative_positions.ipynb"
+NOTEBOOK = "04_relative_positions.ipynb"
+ABOVE = {"torch": torch, "math": math}  # what the notebook's solutions use from earlier cells
 
 
 def outcome(capsys, exercise_id, answer):
     check(exercise_id, answer)
     return capsys.readouterr().out
-
-
-def solution(exercise_id):
-    """The function defined by the notebook's hidden solution to `exercise_id`."""
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        if "solution" in cell.metadata.get("tags", []) and f'helpers.check("{exercise_id}"' in cell.source:
-            code = solution_code(cell).split("helpers.check(")[0]
-            namespace = {"torch": torch, "math": math, "helpers": helpers}
-            exec(code.split("\nprint(")[0], namespace)
-            return namespace[re.search(r"^def (\w+)", code, re.M).group(1)]
-    raise AssertionError(f"no solution for {exercise_id}")
 
 
 # ---- 4.1: right answers in several styles ------------------------------------------------------------------------
@@ -63,7 +49,7 @@ def bucket_with_where_first(relative_position, num_buckets=32, max_distance=128)
 @pytest.mark.parametrize("learner", [None, bucket_loop, bucket_via_helper, bucket_with_where_first],
                          ids=["solution", "loop", "helper", "where"])
 def test_4_1_right_answers_pass(capsys, learner):
-    learner = learner or solution("4.1")   # None: the notebook's, run in the test, not at collection
+    learner = learner or stored_solution(NOTEBOOK, "4.1", ABOVE)["t5_bucket_causal"]  # None: the stored one
     assert "✅" in outcome(capsys, "4.1", learner)
 
 
@@ -133,7 +119,7 @@ def rope_complex(x, positions, base=10000.0):
 @pytest.mark.parametrize("learner", [None, rope_via_helper, rope_float32_angles, rope_complex],
                          ids=["solution", "helper", "float32-rotate-half", "complex"])
 def test_4_5_right_answers_pass(capsys, learner):
-    learner = learner or solution("4.5")   # None: the notebook's, run in the test, not at collection
+    learner = learner or stored_solution(NOTEBOOK, "4.5", ABOVE)["rope_half_split"]  # None: the stored one
     assert "✅" in outcome(capsys, "4.5", learner)
 
 
@@ -190,9 +176,7 @@ def test_solutions_are_real_build_its_not_copies_of_the_lecture():
     import contextlib
     import io
 
-    from notebook_code import definitions
-    lecture = definitions("04_relative_positions.ipynb", "defines-t5-bucket", "defines-rope",
-                          context={"torch": torch, "math": math})
+    lecture = definitions(NOTEBOOK, "defines-t5-bucket", "defines-rope", context=ABOVE)
     with contextlib.redirect_stdout(io.StringIO()) as out:
         check("4.1", lecture["t5_bucket"])
         check("4.5", lambda x, p, base=10000.0: lecture["rope"](x, base))

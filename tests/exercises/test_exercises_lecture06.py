@@ -41,31 +41,22 @@ def test_right_answers_pass(exercise_id, right, capsys):
 # ---- Build-it exercises 6.5 (InputEmbedding.forward) and 6.6 (pad_batch), and the prediction 6.p ----
 import functools  # noqa: E402
 
-import nbformat  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from helpers.built.input_embedding import pad_sequences  # noqa: E402
 from helpers.built.positions import sinusoidal  # noqa: E402
-from helpers.course import NOTEBOOKS_DIR  # noqa: E402
 from helpers.exercises import lecture06  # noqa: E402
-from notebook_code import definitions, solution_code  # noqa: E402
+from notebook_code import definitions, stored_solution  # noqa: E402
 
 NOTEBOOK = "06_input_embedding.ipynb"
+
+
 @functools.cache
 def base() -> type:
     """The notebook's InputEmbedding (its definitions run on first use, never while pytest collects)."""
     return definitions(NOTEBOOK, "defines-input-embedding",
                        context={"torch": torch, "nn": nn, "sinusoidal": sinusoidal})["InputEmbedding"]
-
-
-def solution(number):
-    """The code of the notebook's collapsed solution `number`, run with what the notebook defines above it."""
-    book = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
-    for cell in book.cells:
-        if "solution" in cell.metadata.get("tags", []) and f"Solution {number}<" in cell.source:
-            return solution_code(cell)
-    raise AssertionError(f"no solution {number}")
 
 
 def learner(forward):
@@ -109,9 +100,8 @@ WRONG_FORWARDS = {  # typical learners' mistakes, written as a learner would, an
 
 
 def test_6_5_the_notebook_solution_passes(capsys):
-    namespace = {"torch": torch, "nn": nn, "math": __import__("math"), "InputEmbedding": base(),
-                 "helpers": __import__("helpers")}
-    exec(solution("6.5"), namespace)
+    stored_solution(NOTEBOOK, "6.5", {"torch": torch, "nn": nn, "math": __import__("math"), "InputEmbedding": base(),
+                                      "helpers": __import__("helpers")})
     assert capsys.readouterr().out.startswith("✅ Exercise 6.5")
 
 
@@ -193,8 +183,7 @@ def test_6_6_each_typical_mistake_gets_its_hint(wrong, hint, capsys):
 
 
 def test_6_6_the_notebook_solution_passes_and_a_bool_mask_does_not(capsys):
-    namespace = {"torch": torch, "helpers": __import__("helpers")}
-    exec(solution("6.6"), namespace)
+    stored_solution(NOTEBOOK, "6.6", {"torch": torch, "helpers": __import__("helpers")})
     assert capsys.readouterr().out.startswith("✅ Exercise 6.6")
     def as_bool(sequences, pad_id):
         ids, mask = pad_sequences(sequences, pad_id)

@@ -1,14 +1,12 @@
 """Lectures 3–4's exercise checks accept the right answers and name common mistakes without giving the answer."""
 import math
 
-import nbformat
 import pytest
 import torch
 
 from helpers.built.positions import LearnedPositions, sinusoidal
-from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises.checking import check, predict, reveal
-from notebook_code import solution_code
+from notebook_code import stored_solution
 
 
 def outcome(capsys, exercise_id, answer):
@@ -60,17 +58,7 @@ def test_wrong_answers_get_a_hint(capsys, exercise_id, answer, hint):
 # ---- Lecture 3's build-it exercises (3.5 the sinusoidal table, 3.6 a learned position module) and 3.p ----
 
 LECTURE3 = "03_absolute_positions.ipynb"
-
-
-def solution_namespace(exercise_id):
-    """Run the notebook's stored solution of `exercise_id` (with a quiet check) and return what it defines."""
-    book = nbformat.read(NOTEBOOKS_DIR / LECTURE3, as_version=4)
-    cells = [c for c in book.cells if "solution" in c.metadata.get("tags", [])
-             and f"Solution {exercise_id}<" in c.source.replace("</b>", "<")]
-    assert len(cells) == 1, f"one stored solution for {exercise_id}"
-    namespace = {"torch": torch, "math": math, "helpers": type("H", (), {"check": staticmethod(lambda *a: None)})}
-    exec(solution_code(cells[0]), namespace)
-    return namespace
+ABOVE = {"torch": torch, "math": math}  # what the notebook's solutions use from earlier cells
 
 
 def angles(n, d, base, first=0, exponent=2.0):
@@ -120,7 +108,7 @@ SINUSOID_WRONG = {
                                      None],
                          ids=["helper", "plain-Python loop", "float64", "stored solution"])
 def test_3_5_right_tables_pass(capsys, learner):
-    learner = learner or solution_namespace("3.5")["sinusoidal_mine"]   # None: the notebook's, run in the test
+    learner = learner or stored_solution(LECTURE3, "3.5", ABOVE)["sinusoidal_mine"]  # None: the stored one
     assert "✅ Exercise 3.5" in outcome(capsys, "3.5", learner)
 
 
@@ -227,7 +215,7 @@ class Stub(torch.nn.Module):
 
 @pytest.mark.parametrize("learner", [Good, LearnedPositions, None], ids=["plain", "helper", "stored solution"])
 def test_3_6_right_modules_pass(capsys, learner):
-    learner = learner or solution_namespace("3.6")["LearnedPositionsMine"]   # None: the notebook's, run in the test
+    learner = learner or stored_solution(LECTURE3, "3.6", ABOVE)["LearnedPositionsMine"]  # None: the stored one
     state = torch.get_rng_state()
     assert "✅ Exercise 3.6" in outcome(capsys, "3.6", learner)
     assert torch.equal(state, torch.get_rng_state()), "the check must not move the learner's random numbers"

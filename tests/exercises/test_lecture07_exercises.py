@@ -3,13 +3,11 @@ solution (7.1 packing, 7.2 one KV-cache step with RoPE, 7.3 Gemma's factor in bf
 import functools
 import math
 
-import nbformat
 import pytest
 import torch
 
-from helpers.course import NOTEBOOKS_DIR
 from helpers.exercises import checking as checks
-from notebook_code import definitions, solution_code
+from notebook_code import definitions, stored_solution
 
 NOTEBOOK = "07_decoder_inputs.ipynb"
 
@@ -20,21 +18,14 @@ def notebook_rope():
     return definitions(NOTEBOOK, "defines-rope", context={"torch": torch})
 
 
+def above():
+    """What the notebook's solutions use from earlier cells."""
+    return {"torch": torch, "math": math, **notebook_rope()}
+
+
 def run(exercise_id, answer, capsys):
     checks.check(exercise_id, answer)
     return capsys.readouterr().out
-
-
-def solution(number):
-    """The notebook's collapsed solution `number` as a function, run with the notebook's RoPE helpers."""
-    book = nbformat.read(NOTEBOOKS_DIR / NOTEBOOK, as_version=4)
-    for cell in book.cells:
-        if "solution" in cell.metadata.get("tags", []) and f"Solution {number}<" in cell.source:
-            quiet_helpers = type("H", (), {"check": staticmethod(lambda *args: None)})
-            namespace = {"torch": torch, "math": math, **notebook_rope(), "helpers": quiet_helpers}
-            exec(solution_code(cell), namespace)
-            return namespace
-    raise AssertionError(f"no solution {number}")
 
 
 # ---- 7.1: pack ----
@@ -84,7 +75,7 @@ def pack_wrong(restart=True, start=0, block=True, causal="tril", invert=False, d
 
 @pytest.mark.parametrize("right", [None, pack_loops, pack_block_diag], ids=["stored solution", "loops", "block_diag"])
 def test_pack_right_answers_pass(right, capsys):
-    right = right or solution("7.1")["pack_mine"]   # None: the notebook's, run in the test, not at collection
+    right = right or stored_solution(NOTEBOOK, "7.1", above())["pack_mine"]  # None: the stored one
     assert run("7.1", right, capsys).startswith("✅")
 
 
@@ -165,7 +156,7 @@ def step_float64(q_new, k_new, cached_keys, attention_mask):
 @pytest.mark.parametrize("right", [None, step_wrong(), step_einsum, step_float64],
                          ids=["stored solution", "positions from the mask", "einsum", "float64"])
 def test_step_right_answers_pass(right, capsys):
-    right = right or solution("7.2")["new_token_scores_mine"]   # None: the notebook's, run in the test
+    right = right or stored_solution(NOTEBOOK, "7.2", above())["new_token_scores_mine"]  # None: the stored one
     assert run("7.2", right, capsys).startswith("✅")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from helpers.course import ROOT
 
 TEST_FILES = sorted([*(ROOT / "tests").rglob("*.py"), ROOT / "conftest.py"])
-RUNS_NOTEBOOK_CODE = {"definitions", "solution_namespace", "solution_code", "exec", "tagged_cell"}
+RUNS_NOTEBOOK_CODE = {"definitions", "stored_solution", "solution_code", "exec", "tagged_cell"}
 
 
 @functools.cache
@@ -134,7 +134,7 @@ def stored(number):
     return solution(number)["code"]
 
 
-@pytest.mark.parametrize("f", [solution_namespace("3.5"), stored("7.1"), lambda x=tagged_cell(None, "t"): x])
+@pytest.mark.parametrize("f", [stored_solution("x", "3.5"), stored("7.1"), lambda x=tagged_cell(None, "t"): x])
 def test_x(f, g=exec("1")):
     definitions("fine: inside a test")
     checks._parameter_name(f, "argument 1")
@@ -146,7 +146,7 @@ class Holder:
     tree = ast.parse(source)
     assert notebook_loaders(tree) == RUNS_NOTEBOOK_CODE | {"solution", "stored", "later", "test_x"}
     assert notebook_code_run_at_import(tree) == [
-        "definitions() on line 7", "solution_namespace() on line 20", "stored() on line 20", "tagged_cell() on line 20",
+        "definitions() on line 7", "stored_solution() on line 20", "stored() on line 20", "tagged_cell() on line 20",
         "exec() on line 21", "tagged_cell() on line 27"]
     assert private_names_of_helpers(tree) == ["from helpers.course import _hidden",
                                               "checks._parameter_name (line 23)"]

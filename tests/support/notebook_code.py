@@ -37,3 +37,21 @@ def solution_code(cell: nbformat.NotebookNode) -> str:
         raise ValueError(f"A solution must be a Markdown cell holding <details><summary><b>Solution ...</b>"
                          f"</summary>, a ```python block and </details>; got:\n{cell.source[:200]}")
     return found.group("code")
+
+
+QUIET_HELPERS = type("QuietHelpers", (), {"check": staticmethod(lambda *args, **kwargs: None)})
+
+
+def stored_solution(notebook: str, exercise_id: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the notebook's collapsed solution to `exercise_id` and return what it defines.
+
+    `context` holds what earlier cells of the notebook provide; unless it passes the real `helpers`, the solution's
+    own `helpers.check(...)` call does nothing.
+    """
+    book = nbformat.read(NOTEBOOKS_DIR / notebook, as_version=4)
+    cells = [c for c in book.cells if f"<b>Solution {exercise_id}</b>" in c.source]
+    if len(cells) != 1:
+        raise ValueError(f"{notebook}: expected one stored solution to {exercise_id}, found {len(cells)}")
+    namespace = {"helpers": QUIET_HELPERS, **(context or {})}
+    exec(compile(solution_code(cells[0]), f"{notebook}[Solution {exercise_id}]", "exec"), namespace)
+    return namespace
