@@ -20,7 +20,7 @@ from helpers.exercises import lecture01
 from helpers.exercises.checking import check, predict, registered_exercises, reveal
 from helpers.maintainer.record import tagged_cell
 from helpers.tokenizer_files import gpt2
-from notebook_code import solution_code
+from notebook_code import stored_solution
 
 BOOK = nbformat.read(NOTEBOOKS_DIR / "01_tokenization.ipynb", as_version=4)
 registered_exercises()  # importing lecture01 above registers only its own checkers; load every lecture's
@@ -50,20 +50,11 @@ def verdict(capsys, exercise_id, answer):
     return capsys.readouterr().out
 
 
-def stored_solution(exercise_id):
-    """The learner-facing solution of an exercise, run as the notebook would run it; returns its printed output."""
-    cell = next(c for c in BOOK.cells if "solution" in c.metadata.get("tags", [])
-                and f"Solution {exercise_id}<" in c.source)
-    namespace = {"helpers": helpers, "torch": torch, "encoder": sec4().ENCODER, "byte_to_char": sec4().BYTE_TO_CHAR}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(solution_code(cell), namespace)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("exercise_id", ["1.4", "1.5"])
-def test_stored_solution_passes(exercise_id):
-    assert stored_solution(exercise_id) == f"✅ Exercise {exercise_id}: correct!\n"
+def test_stored_solution_passes(exercise_id, capsys):
+    above = {"helpers": helpers, "torch": torch, "encoder": sec4().ENCODER, "byte_to_char": sec4().BYTE_TO_CHAR}
+    stored_solution("01_tokenization.ipynb", exercise_id, above)
+    assert capsys.readouterr().out == f"✅ Exercise {exercise_id}: correct!\n"  # the solution's own check, and only it
 
 
 def test_the_reference_decoder_is_tiktokens_on_every_case():
