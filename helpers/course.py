@@ -78,8 +78,8 @@ def setup_cell_source() -> str:
     """The setup cell shared by every notebook, three lines: on Colab fetch the course code, import helpers, set up.
 
     Locally, `pip install --no-deps -e .` (the README's run command) makes `helpers` importable from anywhere, and
-    line 2 does nothing. On Colab, line 2 clones the repository into /content once per session (a rerun, or a
-    restarted runtime, finds the clone) and puts it on sys.path; it never installs requirements.txt, because that
+    line 2 does nothing. On Colab, line 2 clones the repository into /content once per runtime (a rerun, or
+    Restart session, finds the clone) and puts it first on sys.path; it never installs requirements.txt, because that
     would replace Colab's torch and ipywidgets. If `import helpers` fails, or finds another package called helpers,
     the line that fails says where the fix is (README.md, "Troubleshooting").
     """

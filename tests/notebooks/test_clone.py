@@ -59,8 +59,9 @@ def test_after_the_run_commands_install_the_setup_cell_imports_helpers_from_the_
                    "--prefix", str(prefix)], cwd=clone)
     assert install.returncode == 0, install.stdout + install.stderr
     site_packages = next(prefix.glob("lib/python*/site-packages"))
-    code = f"import site; site.addsitedir({str(site_packages)!r})\n" + setup_cell_source() + \
-        "\nimport json, tiktoken\nprint(json.dumps([helpers.__file__, tiktoken.get_encoding('gpt2').encode('I love LLMs')]))"
+    report = "print(json.dumps([helpers.__file__, tiktoken.get_encoding('gpt2').encode('I love LLMs')]))"
+    code = (f"import site; site.addsitedir({str(site_packages)!r})\n" + setup_cell_source()
+            + "\nimport json, tiktoken\n" + report)
     out = run([sys.executable, "-c", code], cwd=clone / "notebooks", TIKTOKEN_CACHE_DIR=str(tmp_path / "cache"))
     assert out.returncode == 0, out.stderr
     assert "Windows line endings" not in out.stderr, out.stderr

@@ -1,6 +1,7 @@
 """The shared three-line setup cell: on Colab (fake google.colab, a local clone as the repository) it fetches the
-course once and installs nothing; locally it imports the installed helpers; when helpers is missing or another package called
-helpers shadows ours, the failing line points to the fix."""
+course once and installs nothing, and a failed fetch stops with the error README names; locally it imports the
+installed helpers; when helpers is missing or another package called helpers shadows ours, the failing line points
+to the fix."""
 import json
 import os
 import shutil
@@ -73,10 +74,26 @@ def test_the_cell_is_three_lines_and_only_the_colab_line_runs_a_command():
 def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
     content = tmp_path / "content"  # Colab's working folder
     content.mkdir()
+    (tmp_path / "helpers").mkdir()  # a folder called helpers where the notebook runs: the clone must come first
+    (tmp_path / "helpers" / "__init__.py").write_text("")
     result = run_setup_cell(tmp_path, colab=True, content_dir=str(content), origin=make_origin(tmp_path))
-    assert len(result["calls"]) == 2 and all("git clone" in c and "pip" not in c for c in result["calls"])
+    assert result["calls"] and all("git clone" in c and "pip" not in c for c in result["calls"])
     assert Path(result["helpers"]).is_relative_to(content / REPO_DIR_NAME)
     assert result["device"] in {"cpu", "cuda", "mps"}
+
+
+@pytest.mark.slow
+def test_on_colab_a_failed_clone_stops_the_cell_with_the_error_readme_explains(tmp_path):
+    (tmp_path / "content").mkdir()
+    source = setup_cell_source().replace(COLAB_PARENT, str(tmp_path / "content")).replace(REPO_URL, "file:///nowhere")
+    script = f"import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\nexec({source!r})"
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=clean_env(), capture_output=True, text=True)
+    error = (f"CalledProcessError: Command 'test -d {REPO_DIR_NAME} || git clone", "returned non-zero exit status 128")
+    assert out.returncode != 0 and all(part in out.stderr for part in error), out.stderr
+    assert "No module named" not in out.stderr, "the cell must stop at the failed clone, not at `import helpers`"
+    row = next(line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+               if line.startswith("| On Colab") and "CalledProcessError" in line)
+    assert all(part in row.replace("\\|", "|") for part in error)
 
 
 @pytest.mark.slow

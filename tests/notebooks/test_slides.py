@@ -36,7 +36,8 @@ def test_a_deck_skips_going_deeper_and_closes_with_the_homework_without_its_rubr
     rubric = nbformat.v4.new_markdown_cell("**Rubric.** three points for a spread")
     rubric.metadata["tags"] = ["rubric"]
     notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Lecture 9 — Demo"), nbformat.v4.new_markdown_cell("## Recap\n\nDone."),
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Lecture 9 — Demo"),
+                      nbformat.v4.new_markdown_cell("## Recap\n\nDone."),
                       nbformat.v4.new_markdown_cell("## Going deeper\n\nOptional."),
                       nbformat.v4.new_code_cell("x = 1"),
                       nbformat.v4.new_markdown_cell("## Homework\n\nTrain it over five seeds."), rubric]

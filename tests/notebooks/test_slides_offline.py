@@ -7,10 +7,7 @@ Three screenshots per lecture (first slide, a figure slide, a code slide) go to 
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
