@@ -90,5 +90,5 @@ def setup_cell_source() -> str:
         f'if "google.colab" in sys.modules: subprocess.run("{fetch}", shell=True, check=True, cwd="{parent}"); '
         f'sys.path.insert(0, "{COLAB_DIR}")',
         "import helpers; device = helpers.setup(seed=0)  "
-        '# An error here? README.md, "Troubleshooting" (pip install -e .)',
+        '# An error here? README.md, "Troubleshooting" (locally: pip install -e .)',
     ])

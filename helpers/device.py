@@ -49,9 +49,11 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
                         f"{requested!r}.")
     name = requested.strip().lower()
     kind = name.split(":", 1)[0]
+    use_cpu = (f"Unset {ENV_VAR} (or set {ENV_VAR}=cpu) and restart the kernel" if source != "argument"
+               else "Pass 'cpu'")
     if not _DEVICE_NAME.fullmatch(name):
         raise ValueError(f"Unknown device {requested!r} (from {source}). "
-                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps (tests: simulate-mps, simulate-cuda).")
+                         "Use one of: cpu, cuda, cuda:N (N = 0, 1, ...), mps.")
     if name.startswith("simulate-"):
         from helpers.gpu_rules import SIMULATED_DEVICE, simulate
 
@@ -59,10 +61,10 @@ def pick_device(requested: str | None = None) -> tuple[torch.device, str]:
         return SIMULATED_DEVICE, f"the CPU under {name.removeprefix('simulate-').upper()} rules, chosen by {source}"
     if kind == "cuda" and not torch.cuda.is_available():
         raise RuntimeError(f"{requested!r} was requested ({source}) but PyTorch sees no CUDA GPU. "
-                           f"Use 'cpu', or install a CUDA build of torch on a machine with a GPU.")
+                           f"{use_cpu}, or install a CUDA build of torch on a machine with a GPU.")
     if kind == "mps" and not _mps_available():
         raise RuntimeError(f"'mps' was requested ({source}) but this PyTorch has no Apple MPS support. "
-                           f"Use 'cpu', or run on a Mac with Apple silicon.")
+                           f"{use_cpu}, or run on a Mac with Apple silicon.")
     device = torch.device(name)
     if kind == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
         raise ValueError(f"{requested!r} does not exist: this machine has {torch.cuda.device_count()} CUDA GPU(s).")

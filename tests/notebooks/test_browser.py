@@ -191,6 +191,15 @@ def set_theme(page, theme: str) -> None:
     page.wait_for_timeout(500)
 
 
+DECODE_IMAGES = """async n => {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try { await Promise.all([...n.querySelectorAll('img')].map(img => img.decode())); return true; }
+    catch (error) { await new Promise(resolve => setTimeout(resolve, 250)); }
+  }
+  return false;
+}"""
+
+
 def check_widget(page, widget_id: str) -> bool:
     """A displayed widget renders as live controls and its picture changes when one control moves.
 
@@ -214,7 +223,9 @@ def check_widget(page, widget_id: str) -> bool:
                                arg=widget.element_handle(), timeout=20_000, polling=250)
     except PlaywrightTimeout:
         pytest.fail(f"moving a control of widget {widget_id} did not change what it shows")
-    widget.evaluate("n => Promise.all([...n.querySelectorAll('img')].map(img => img.decode()))")
+    # The widget may redraw once more and swap an image while it decodes (decode() then rejects): retry until
+    # every image decodes; one that never does is a broken picture.
+    assert widget.evaluate(DECODE_IMAGES), f"widget {widget_id} shows an image that cannot be decoded"
     return True
 
 

@@ -37,10 +37,14 @@ def test_environment_variable_overrides_and_the_argument_overrides_it(monkeypatc
 def test_unavailable_accelerator_is_explained(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
-    with pytest.raises(RuntimeError, match="no CUDA GPU.*Use 'cpu'"):
+    with pytest.raises(RuntimeError, match="no CUDA GPU. Pass 'cpu'"):
         pick_device("cuda")
-    with pytest.raises(RuntimeError, match="no Apple MPS"):
+    with pytest.raises(RuntimeError, match="no Apple MPS support. Pass 'cpu'"):
         pick_device("mps")
+    monkeypatch.setenv("COURSE_DEVICE", "cuda")   # chosen in the environment: the fix is there, then a restart
+    with pytest.raises(RuntimeError, match=r"COURSE_DEVICE=cuda\) but .* Unset COURSE_DEVICE \(or set "
+                                           r"COURSE_DEVICE=cpu\) and restart the kernel"):
+        pick_device()
 
 
 def test_seeding_repeats_every_generator():
