@@ -50,13 +50,18 @@ def clean_env(*python_path: Path) -> dict:
     return env
 
 
-def run_setup_cell(cwd: Path, colab: bool, content_dir: str = COLAB_PARENT, origin: Path = ROOT,
-                   python_path: tuple = ()) -> dict:
-    """Run the setup cell twice in a fresh Python; on "Colab" its /content is `content_dir`."""
+def run_setup_cell_process(cwd: Path, colab: bool, content_dir: str = COLAB_PARENT, origin: Path = ROOT,
+                           python_path: tuple = ()) -> subprocess.CompletedProcess:
+    """Run the setup cell twice in a fresh Python, cloning from `origin`; on "Colab" its /content is `content_dir`."""
     source = setup_cell_source().replace(COLAB_PARENT, content_dir)
     script = RUNNER.format(colab=colab, local=f"file://{origin}", url=REPO_URL, source=source)
-    out = subprocess.run([sys.executable, "-c", script], cwd=cwd, env=clean_env(*python_path), capture_output=True,
-                         text=True)
+    return subprocess.run([sys.executable, "-c", script], cwd=cwd, env=clean_env(*python_path), capture_output=True,
+                          text=True)
+
+
+def run_setup_cell(cwd: Path, colab: bool, **options) -> dict:
+    """What two runs of the setup cell did (see RUNNER); both must succeed."""
+    out = run_setup_cell_process(cwd, colab, **options)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
     assert lines[0].startswith("Device: ")
@@ -85,9 +90,8 @@ def test_on_colab_the_cell_clones_once_and_installs_nothing(tmp_path):
 @pytest.mark.slow
 def test_on_colab_a_failed_clone_stops_the_cell_with_the_error_readme_explains(tmp_path):
     (tmp_path / "content").mkdir()
-    source = setup_cell_source().replace(COLAB_PARENT, str(tmp_path / "content")).replace(REPO_URL, "file:///nowhere")
-    script = f"import sys, types\nsys.modules['google.colab'] = types.ModuleType('google.colab')\nexec({source!r})"
-    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=clean_env(), capture_output=True, text=True)
+    out = run_setup_cell_process(tmp_path, colab=True, content_dir=str(tmp_path / "content"),
+                                 origin=tmp_path / "nowhere")
     error = (f"CalledProcessError: Command 'test -d {REPO_DIR_NAME} || git clone", "returned non-zero exit status 128")
     assert out.returncode != 0 and all(part in out.stderr for part in error), out.stderr
     assert "No module named" not in out.stderr, "the cell must stop at the failed clone, not at `import helpers`"
